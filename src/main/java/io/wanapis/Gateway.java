@@ -1,0 +1,145 @@
+package io.wanapis;
+
+import io.wanapis.auth.Authenticator;
+import io.wanapis.config.ProviderType;
+import io.wanapis.config.Settings;
+import io.wanapis.config.Settings.ProviderSpec;
+import io.wanapis.ingress.HttpFront;
+import io.wanapis.ingress.openai.OpenAiIngress;
+import io.wanapis.pipeline.GatewayRuntime;
+import io.wanapis.pipeline.Pipeline;
+import io.wanapis.providers.Provider;
+import io.wanapis.providers.openai.OpenAiCompatibleAdapter;
+import io.wanapis.routing.ModelRegistry;
+import io.wanapis.simulator.Simulator;
+import io.wanapis.simulator.SimulatorOptions;
+import io.wanapis.usage.AccessLog;
+import io.wanapis.usage.UsageListener;
+import io.vertx.core.DeploymentOptions;
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import io.vertx.core.VertxOptions;
+import io.vertx.core.VerticleBase;
+import io.vertx.core.http.HttpServer;
+import io.vertx.core.http.HttpServerOptions;
+import java.net.URI;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Builds and runs one gateway instance: providers (and the in-process simulator when a provider
+ * of type {@code simulator} is configured), the model registry, the access log and one HTTP
+ * server per event loop.
+ */
+public final class Gateway {
+  private static final Logger log = LoggerFactory.getLogger(Gateway.class);
+
+  private final Settings settings;
+  private final String masterKey;
+  private final SimulatorOptions simulatorOptions;
+  private final List<UsageListener> extraListeners;
+  private final AtomicBoolean ready = new AtomicBoolean();
+  private Vertx vertx;
+  private Simulator simulator;
+  private AccessLog accessLog;
+  private final List<Provider> providers = new ArrayList<>();
+  private int port;
+
+  public Gateway(Settings settings, String masterKey, SimulatorOptions simulatorOptions, List<UsageListener> extraListeners) {
+    this.settings = settings;
+    this.masterKey = masterKey;
+    this.simulatorOptions = simulatorOptions;
+    this.extraListeners = List.copyOf(extraListeners);
+  }
+
+  public Future<Gateway> start() {
+    vertx = Vertx.vertx(new VertxOptions()
+        .setPreferNativeTransport(true)
+        .setEventLoopPoolSize(Math.max(settings.eventLoops(), 1))
+        .setBlockedThreadCheckInterval(2)
+        .setBlockedThreadCheckIntervalUnit(TimeUnit.SECONDS));
+    boolean needsSimulator = settings.providers().stream().anyMatch(p -> p.type() == ProviderType.SIMULATOR);
+    Future<Integer> simPort = Future.succeededFuture(0);
+    if (needsSimulator) {
+      simulator = new Simulator(vertx, simulatorOptions);
+      simPort = simulator.listen("127.0.0.1", 0);
+    }
+    return simPort.compose(sp -> {
+      try {
+        accessLog = "off".equals(settings.accessLog()) ? null : AccessLog.open(settings.accessLog());
+      } catch (java.io.IOException e) {
+        return Future.failedFuture(new IllegalStateException("cannot open access log " + settings.accessLog() + ": " + e.getMessage()));
+      }
+      Map<String, Provider> byName = new LinkedHashMap<>();
+      for (ProviderSpec spec : settings.providers()) {
+        URI base = spec.type() == ProviderType.SIMULATOR ? URI.create("http://127.0.0.1:" + sp + "/v1") : spec.baseUrl();
+        Provider p = new Provider(vertx, spec, base, new OpenAiCompatibleAdapter());
+        providers.add(p);
+        byName.put(spec.name(), p);
+      }
+      GatewayRuntime rt = new GatewayRuntime(settings, new Authenticator(masterKey), new ModelRegistry(settings.models(), byName));
+      if (accessLog != null) rt.addUsageListener(accessLog);
+      extraListeners.forEach(rt::addUsageListener);
+      Pipeline pipeline = new Pipeline(rt, vertx);
+      HttpFront front = new HttpFront(new OpenAiIngress(rt, pipeline), ready::get);
+      HttpServerOptions opts = new HttpServerOptions()
+          .setHost(settings.host())
+          .setTcpNoDelay(true)
+          .setCompressionSupported(false)
+          .setIdleTimeout(0);
+      // One server per event loop on the same port; Vert.x balances connections across them
+      // (with port 0, all instances share the one random port).
+      return vertx.deployVerticle(() -> new ServerVerticle(front, opts, settings.port()),
+              new DeploymentOptions().setInstances(Math.max(1, settings.eventLoops())))
+          .map(id -> {
+            port = ServerVerticle.lastPort;
+            return id;
+          })
+          .map(v -> {
+            ready.set(true);
+            log.info("WanAPIs listening on http://{}:{} ({}; providers: {}; models: {})", settings.host(), port,
+                settings.source(), String.join(", ", byName.keySet()), String.join(", ", rt.models().listedNames()));
+            return this;
+          });
+    });
+  }
+
+  public int port() { return port; }
+  public Vertx vertx() { return vertx; }
+  /** The in-process simulator, or null when none is configured. */
+  public Simulator simulator() { return simulator; }
+
+  public Future<Void> close() {
+    ready.set(false);
+    if (vertx == null) return Future.succeededFuture();
+    return vertx.close().andThen(ar -> {
+      if (accessLog != null) accessLog.close();
+    });
+  }
+
+  /** One HTTP server on one event loop. */
+  private static final class ServerVerticle extends VerticleBase {
+    static volatile int lastPort;
+    private final HttpFront front;
+    private final HttpServerOptions options;
+    private final int port;
+
+    ServerVerticle(HttpFront front, HttpServerOptions options, int port) {
+      this.front = front;
+      this.options = options;
+      this.port = port;
+    }
+
+    @Override
+    public Future<?> start() {
+      HttpServer server = vertx.createHttpServer(new HttpServerOptions(options).setPort(port));
+      return server.requestHandler(front).listen().onSuccess(s -> lastPort = s.actualPort());
+    }
+  }
+}

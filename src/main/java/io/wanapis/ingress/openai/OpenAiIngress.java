@@ -1,0 +1,144 @@
+package io.wanapis.ingress.openai;
+
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.wanapis.auth.Principal;
+import io.wanapis.errors.ApiError;
+import io.wanapis.ingress.BodyReader;
+import io.wanapis.json.Json;
+import io.wanapis.json.RequestPeek;
+import io.wanapis.json.RequestPeeker;
+import io.wanapis.pipeline.GatewayRuntime;
+import io.wanapis.pipeline.Pipeline;
+import io.wanapis.pipeline.RequestIds;
+import io.wanapis.providers.Endpoint;
+import io.wanapis.providers.InboundCall;
+import io.wanapis.routing.ModelRoute;
+import io.vertx.core.http.HttpServerRequest;
+
+/**
+ * The OpenAI-compatible surface: {@code /v1/chat/completions}, {@code /v1/completions},
+ * {@code /v1/embeddings}, {@code /v1/models}. Parses just enough (model, stream, required
+ * fields) and hands the request to the {@link Pipeline}.
+ */
+public final class OpenAiIngress {
+  private final GatewayRuntime rt;
+  private final Pipeline pipeline;
+  private final long createdEpochSeconds = System.currentTimeMillis() / 1000;
+
+  public OpenAiIngress(GatewayRuntime rt, Pipeline pipeline) {
+    this.rt = rt;
+    this.pipeline = pipeline;
+  }
+
+  public void proxy(HttpServerRequest req, Endpoint endpoint) {
+    long start = System.nanoTime();
+    String requestId = RequestIds.next();
+    Principal principal;
+    try {
+      principal = rt.authenticator().authenticate(req);
+    } catch (ApiError e) {
+      reject(req, e, requestId, endpoint, null, start);
+      return;
+    }
+    long limit = rt.settings().maxBodyBytes();
+    BodyReader.read(req, limit,
+        body -> onBody(req, endpoint, body, principal, requestId, start),
+        () -> reject(req, ApiError.bodyTooLarge(limit), requestId, endpoint, principal, start));
+  }
+
+  private void onBody(HttpServerRequest req, Endpoint endpoint, BodyReader.Body body, Principal principal, String requestId, long start) {
+    RequestPeek peek;
+    ModelRoute route;
+    try {
+      peek = RequestPeeker.peek(body.bytes(), body.length());
+      if (peek.model() == null || peek.model().isEmpty()) throw ApiError.missingParameter("model");
+      boolean hasRequired = switch (endpoint) {
+        case CHAT -> peek.hasMessages();
+        case COMPLETIONS -> peek.hasPrompt();
+        case EMBEDDINGS -> peek.hasInput();
+      };
+      if (!hasRequired) throw ApiError.missingParameter(endpoint.requiredField());
+      if (peek.stream() && !endpoint.streams()) {
+        throw ApiError.invalidParameter("stream", "The " + endpoint.path() + " endpoint does not stream; remove 'stream'.");
+      }
+      route = rt.models().resolve(peek.model());
+      if (route == null) throw ApiError.modelNotFound(peek.model(), rt.models().listedNames());
+    } catch (ApiError e) {
+      reject(req, e, requestId, endpoint, principal, start);
+      return;
+    }
+    long totalOverride;
+    try {
+      totalOverride = timeoutHeader(req);
+    } catch (ApiError e) {
+      reject(req, e, requestId, endpoint, principal, start);
+      return;
+    }
+    InboundCall call = new InboundCall(requestId, endpoint, body.bytes(), body.length(), peek, req.headers());
+    pipeline.run(req, call, route, principal, start, totalOverride);
+  }
+
+  /** {@code x-wanapis-timeout-ms}: the client's own total timeout for this request. */
+  private static long timeoutHeader(HttpServerRequest req) {
+    String v = req.getHeader("x-wanapis-timeout-ms");
+    if (v == null) return 0;
+    try {
+      long ms = Long.parseLong(v.trim());
+      if (ms <= 0) throw new NumberFormatException();
+      return ms;
+    } catch (NumberFormatException e) {
+      throw new ApiError(400, "invalid_request_error", "invalid_header",
+          "Header x-wanapis-timeout-ms must be a positive number of milliseconds, not '" + v + "'.", null);
+    }
+  }
+
+  private void reject(HttpServerRequest req, ApiError e, String requestId, Endpoint endpoint, Principal principal, long start) {
+    OpenAiResponses.error(req.response(), e, requestId);
+    pipeline.recordRejection(requestId, principal, endpoint, null, e, start);
+  }
+
+  public void listModels(HttpServerRequest req) {
+    String requestId = RequestIds.next();
+    try {
+      rt.authenticator().authenticate(req);
+    } catch (ApiError e) {
+      OpenAiResponses.error(req.response(), e, requestId);
+      return;
+    }
+    ObjectNode root = Json.MAPPER.createObjectNode();
+    root.put("object", "list");
+    ArrayNode data = root.putArray("data");
+    for (String name : rt.models().exactNames()) data.add(model(name, rt.models().resolve(name)));
+    OpenAiResponses.json(req.response(), requestId, bytes(root));
+  }
+
+  public void getModel(HttpServerRequest req, String id) {
+    String requestId = RequestIds.next();
+    try {
+      rt.authenticator().authenticate(req);
+      ModelRoute route = id.isEmpty() ? null : rt.models().resolve(id);
+      if (route == null) throw ApiError.modelNotFound(id, rt.models().listedNames());
+      OpenAiResponses.json(req.response(), requestId, bytes(model(id, route)));
+    } catch (ApiError e) {
+      OpenAiResponses.error(req.response(), e, requestId);
+    }
+  }
+
+  private ObjectNode model(String id, ModelRoute route) {
+    ObjectNode m = Json.MAPPER.createObjectNode();
+    m.put("id", id);
+    m.put("object", "model");
+    m.put("created", createdEpochSeconds);
+    m.put("owned_by", route.targets().get(0).provider().name());
+    return m;
+  }
+
+  private static byte[] bytes(ObjectNode n) {
+    try {
+      return Json.MAPPER.writeValueAsBytes(n);
+    } catch (Exception e) {
+      throw ApiError.internal("rendering JSON");
+    }
+  }
+}

@@ -1,0 +1,42 @@
+package io.wanapis.pipeline;
+
+import io.wanapis.auth.Authenticator;
+import io.wanapis.config.Settings;
+import io.wanapis.routing.ModelRegistry;
+import io.wanapis.usage.RequestRecord;
+import io.wanapis.usage.UsageListener;
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
+
+/** What every request handler shares: settings, keys, models and the usage listeners. Immutable except listeners. */
+public final class GatewayRuntime {
+  private final Settings settings;
+  private final Authenticator authenticator;
+  private final ModelRegistry models;
+  private final List<UsageListener> listeners = new CopyOnWriteArrayList<>();
+
+  public GatewayRuntime(Settings settings, Authenticator authenticator, ModelRegistry models) {
+    this.settings = settings;
+    this.authenticator = authenticator;
+    this.models = models;
+  }
+
+  public Settings settings() { return settings; }
+  public Authenticator authenticator() { return authenticator; }
+  public ModelRegistry models() { return models; }
+
+  public void addUsageListener(UsageListener l) {
+    listeners.add(l);
+  }
+
+  void publish(RequestRecord r) {
+    for (UsageListener l : listeners) {
+      try {
+        l.onRequest(r);
+      } catch (RuntimeException e) {
+        // a faulty listener must not break the request that is already answered
+        org.slf4j.LoggerFactory.getLogger(GatewayRuntime.class).warn("usage listener failed", e);
+      }
+    }
+  }
+}

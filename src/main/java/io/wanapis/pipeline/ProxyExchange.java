@@ -1,0 +1,380 @@
+package io.wanapis.pipeline;
+
+import io.wanapis.auth.Principal;
+import io.wanapis.config.Timeouts;
+import io.wanapis.errors.ApiError;
+import io.wanapis.errors.OpenAiErrorBody;
+import io.wanapis.json.RequestPeek;
+import io.wanapis.providers.InboundCall;
+import io.wanapis.providers.MappedResponse;
+import io.wanapis.providers.Provider;
+import io.wanapis.providers.StreamTranslator;
+import io.wanapis.providers.UpstreamRequest;
+import io.wanapis.routing.ModelRoute;
+import io.wanapis.routing.Target;
+import io.wanapis.usage.RequestRecord;
+import io.wanapis.usage.Usage;
+import io.vertx.core.Vertx;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.http.HttpClientRequest;
+import io.vertx.core.http.HttpClientResponse;
+import io.vertx.core.http.HttpServerRequest;
+import io.vertx.core.http.HttpServerResponse;
+import java.util.List;
+
+/**
+ * One client request on its way through router, adapter and upstream, and its answer on the way
+ * back. Everything runs on the request's event loop; nothing here blocks.
+ *
+ * <p>Retries: while nothing has been sent to the client, a retryable failure (connection error,
+ * timeout, 429, 5xx, a stream that ends before its first event) moves on to the next target of
+ * the route. Once bytes went out, a failure ends the stream with an error event instead.
+ *
+ * <p>Cancellation: if the client goes away, the upstream request is reset at once so nobody pays
+ * for tokens nobody reads.
+ */
+final class ProxyExchange {
+  /** Upper bound for a buffered (non-stream) upstream answer. */
+  private static final int MAX_UPSTREAM_BODY = 64 * 1024 * 1024;
+
+  private enum Phase { WAITING_HEAD, READING_BODY, DONE }
+
+  private final GatewayRuntime rt;
+  private final Vertx vertx;
+  private final HttpServerRequest req;
+  private final HttpServerResponse resp;
+  private final InboundCall call;
+  private final ModelRoute route;
+  private final List<Target> order;
+  private final Principal principal;
+  private final long startNanos;
+  private final long totalOverrideMs;
+
+  private int attempt = -1;
+  /**
+   * Bumped whenever the current upstream exchange is started or abandoned; callbacks of an
+   * abandoned exchange (a reset fires its handlers synchronously) see a stale value and do nothing.
+   */
+  private int generation;
+  private Target target;
+  private Timeouts timeouts;
+  private HttpClientRequest upstream;
+  private HttpClientResponse upstreamResp;
+  private StreamTranslator translator;
+  private Phase phase = Phase.WAITING_HEAD;
+  private long phaseStartNanos;
+  private long lastActivityNanos;
+  private long timerId = -1;
+  private boolean clientHeadersSent;
+  private boolean finished;
+  private long ttftNanos = -1;
+  private Usage usage = Usage.UNKNOWN;
+
+  ProxyExchange(GatewayRuntime rt, Vertx vertx, HttpServerRequest req, InboundCall call, ModelRoute route,
+      Principal principal, long startNanos, long totalOverrideMs) {
+    this.rt = rt;
+    this.vertx = vertx;
+    this.req = req;
+    this.resp = req.response();
+    this.call = call;
+    this.route = route;
+    this.order = route.attemptOrder();
+    this.principal = principal;
+    this.startNanos = startNanos;
+    this.totalOverrideMs = totalOverrideMs;
+  }
+
+  void start() {
+    resp.closeHandler(v -> onClientGone());
+    nextAttempt(null);
+  }
+
+  // ---------------------------------------------------------------- attempts
+
+  /** Tries the next target, or answers with {@code lastError} when none is left. */
+  private void nextAttempt(ApiError lastError) {
+    if (finished) return;
+    attempt++;
+    if (attempt >= order.size()) {
+      fail(lastError != null ? lastError : ApiError.internal("choosing a deployment"));
+      return;
+    }
+    target = order.get(attempt);
+    Provider provider = target.provider();
+    timeouts = route.timeoutsFor(target);
+    if (totalOverrideMs > 0) timeouts = timeouts.withTotal(totalOverrideMs);
+    UpstreamRequest up;
+    try {
+      if (!provider.adapter().supports(call.endpoint())) {
+        throw ApiError.invalidParameter("model", "Model '" + route.name() + "' (provider '" + provider.name()
+            + "') does not support the " + call.endpoint().path() + " endpoint.");
+      }
+      up = provider.adapter().prepare(call, provider, target.upstreamModel());
+    } catch (ApiError e) {
+      fail(e);
+      return;
+    }
+    phase = Phase.WAITING_HEAD;
+    phaseStartNanos = System.nanoTime();
+    armWatchdog();
+    final int thisAttempt = ++generation;
+    provider.client().request(provider.requestOptions(up, timeouts.connectMs())).onComplete(ar -> {
+      if (finished || thisAttempt != generation) {
+        if (ar.succeeded()) ar.result().reset();
+        return;
+      }
+      if (ar.failed()) {
+        retryOrFail(ApiError.upstreamUnreachable(provider.name(), describe(ar.cause())));
+        return;
+      }
+      upstream = ar.result();
+      upstream.exceptionHandler(err -> onUpstreamFailure(thisAttempt, err));
+      upstream.send(up.body()).onComplete(sr -> {
+        if (finished || thisAttempt != generation) return;
+        if (sr.failed()) onUpstreamFailure(thisAttempt, sr.cause());
+        else onUpstreamHead(sr.result());
+      });
+    });
+  }
+
+  private void retryOrFail(ApiError e) {
+    cancelUpstream();
+    if (!clientHeadersSent && e.retryable() && attempt + 1 < order.size()) nextAttempt(e);
+    else fail(e);
+  }
+
+  private void onUpstreamFailure(int forGeneration, Throwable err) {
+    if (finished || forGeneration != generation) return;
+    String provider = target.provider().name();
+    if (translator != null && clientHeadersSent) {
+      failMidStream(ApiError.streamInterrupted(provider, describe(err)));
+    } else {
+      retryOrFail(ApiError.upstreamUnreachable(provider, describe(err)));
+    }
+  }
+
+  // ---------------------------------------------------------------- upstream answer
+
+  private void onUpstreamHead(HttpClientResponse r) {
+    upstreamResp = r;
+    phase = Phase.READING_BODY;
+    lastActivityNanos = System.nanoTime();
+    armWatchdog();
+    int status = r.statusCode();
+    String ct = r.getHeader("content-type");
+    boolean sse = ct != null && ct.regionMatches(true, 0, "text/event-stream", 0, 17);
+    if (status >= 200 && status < 300 && sse && call.peek().stream()) {
+      relayStream(r);
+    } else {
+      readWhole(r, status);
+    }
+  }
+
+  private void readWhole(HttpClientResponse r, int status) {
+    Buffer body = Buffer.buffer();
+    final int thisAttempt = generation;
+    r.handler(chunk -> {
+      lastActivityNanos = System.nanoTime();
+      if (body.length() + chunk.length() > MAX_UPSTREAM_BODY) {
+        cancelUpstream();
+        fail(new ApiError(502, "upstream_error", "upstream_body_too_large",
+            "Provider '" + target.provider().name() + "' sent an answer larger than " + MAX_UPSTREAM_BODY + " bytes.", null));
+        return;
+      }
+      body.appendBuffer(chunk);
+    });
+    r.exceptionHandler(err -> onUpstreamFailure(thisAttempt, err));
+    r.endHandler(v -> {
+      if (finished || thisAttempt != generation) return;
+      Provider p = target.provider();
+      if (status >= 200 && status < 300) {
+        MappedResponse mapped;
+        try {
+          mapped = p.adapter().mapResponse(call, body);
+        } catch (ApiError e) {
+          fail(e);
+          return;
+        } catch (RuntimeException e) {
+          fail(ApiError.internal("reading the answer of provider '" + p.name() + "'"));
+          return;
+        }
+        usage = mapped.usage();
+        writeHead(200, "application/json");
+        resp.end(mapped.body());
+        finish(200, null);
+      } else {
+        retryOrFail(p.adapter().mapError(p, status, r.headers(), body));
+      }
+    });
+  }
+
+  private void relayStream(HttpClientResponse r) {
+    translator = target.provider().adapter().streamTranslator(call);
+    final int thisAttempt = generation;
+    r.handler(chunk -> {
+      if (finished || thisAttempt != generation) return;
+      lastActivityNanos = System.nanoTime();
+      translator.onChunk(chunk, this::writeStreamBytes);
+      if (!finished && resp.writeQueueFull()) {
+        r.pause();
+        resp.drainHandler(v -> r.resume());
+      }
+    });
+    r.exceptionHandler(err -> onUpstreamFailure(thisAttempt, err));
+    r.endHandler(v -> {
+      if (finished || thisAttempt != generation) return;
+      usage = translator.usage();
+      if (translator.completed()) {
+        resp.end();
+        finish(200, translator.inStreamErrorCode());
+      } else if (!translator.emittedAny()) {
+        // Nothing reached the client yet: as good as a failed connection, try elsewhere.
+        retryOrFail(ApiError.streamInterrupted(target.provider().name(), "it closed before its first event"));
+      } else {
+        failMidStream(ApiError.streamInterrupted(target.provider().name(), "the connection closed before [DONE]"));
+      }
+    });
+  }
+
+  private void writeStreamBytes(Buffer bytes) {
+    if (finished) return;
+    if (!clientHeadersSent) {
+      writeHead(200, "text/event-stream; charset=utf-8");
+      resp.setChunked(true);
+      resp.putHeader("cache-control", "no-cache");
+      ttftNanos = System.nanoTime() - startNanos;
+    }
+    resp.write(bytes);
+  }
+
+  private void writeHead(int status, String contentType) {
+    clientHeadersSent = true;
+    resp.setStatusCode(status);
+    resp.putHeader("content-type", contentType);
+    resp.putHeader("x-request-id", call.requestId());
+    if (target != null) {
+      resp.putHeader("x-wanapis-model", route.name());
+      resp.putHeader("x-wanapis-deployment", target.label());
+      String upId = upstreamResp == null ? null : upstreamResp.getHeader("x-request-id");
+      if (upId != null) resp.putHeader("x-wanapis-upstream-request-id", upId);
+    }
+  }
+
+  // ---------------------------------------------------------------- endings
+
+  private void fail(ApiError e) {
+    if (finished) return;
+    if (clientHeadersSent) {
+      failMidStream(e);
+      return;
+    }
+    cancelUpstream();
+    writeHead(e.status(), "application/json");
+    if (e.retryAfterSeconds() != null) resp.putHeader("retry-after", e.retryAfterSeconds());
+    resp.end(OpenAiErrorBody.render(e, call.requestId()));
+    finish(e.status(), e.code());
+  }
+
+  /** Headers are out: tell the client in-band, the way OpenAI's SDKs recognise, then end. */
+  private void failMidStream(ApiError e) {
+    if (finished) return;
+    cancelUpstream();
+    if (translator != null) usage = translator.usage();
+    Buffer event = Buffer.buffer("data: ").appendBytes(OpenAiErrorBody.bytes(e, call.requestId())).appendString("\n\n");
+    resp.end(event);
+    finish(e.status(), e.code());
+  }
+
+  private void onClientGone() {
+    if (finished) return;
+    cancelUpstream();
+    if (translator != null) usage = translator.usage();
+    finish(499, "client_closed_request");
+  }
+
+  private void cancelUpstream() {
+    generation++;
+    cancelWatchdog();
+    HttpClientRequest u = upstream;
+    upstream = null;
+    if (u != null) u.reset();
+  }
+
+  private void finish(int status, String errorCode) {
+    if (finished) return;
+    finished = true;
+    phase = Phase.DONE;
+    cancelWatchdog();
+    long now = System.nanoTime();
+    RequestPeek peek = call.peek();
+    rt.publish(new RequestRecord(
+        System.currentTimeMillis(), call.requestId(), principal.keyId(), call.endpoint().id(), peek.model(),
+        target == null ? null : target.provider().name(), target == null ? null : target.upstreamModel(),
+        status, errorCode, peek.stream(), usage, (now - startNanos) / 1e6,
+        ttftNanos < 0 ? -1 : ttftNanos / 1e6, attempt + 1, peek.user()));
+  }
+
+  // ---------------------------------------------------------------- timeouts
+
+  /**
+   * One timer per exchange, re-armed lazily: it fires at the earliest deadline and, if activity
+   * moved that deadline, sleeps again. Cheaper than resetting a timer on every chunk.
+   */
+  private void armWatchdog() {
+    cancelWatchdog();
+    long deadline = nextDeadlineNanos();
+    if (deadline == Long.MAX_VALUE) return;
+    long delayMs = (deadline - System.nanoTime()) / 1_000_000 + 1;
+    timerId = vertx.setTimer(Math.max(1, delayMs), id -> {
+      timerId = -1;
+      onWatchdog();
+    });
+  }
+
+  private long nextDeadlineNanos() {
+    long d = Long.MAX_VALUE;
+    if (timeouts.totalMs() > 0) d = Math.min(d, startNanos + timeouts.totalMs() * 1_000_000);
+    if (phase == Phase.WAITING_HEAD && timeouts.firstByteMs() > 0) d = Math.min(d, phaseStartNanos + timeouts.firstByteMs() * 1_000_000);
+    if (phase == Phase.READING_BODY && timeouts.idleMs() > 0) d = Math.min(d, lastActivityNanos + timeouts.idleMs() * 1_000_000);
+    return d;
+  }
+
+  private void onWatchdog() {
+    if (finished) return;
+    long now = System.nanoTime();
+    String provider = target.provider().name();
+    ApiError timeout = null;
+    boolean total = false;
+    if (timeouts.totalMs() > 0 && now >= startNanos + timeouts.totalMs() * 1_000_000) {
+      timeout = ApiError.upstreamTimeout(provider, "total", timeouts.totalMs());
+      total = true;
+    } else if (phase == Phase.WAITING_HEAD && timeouts.firstByteMs() > 0 && now >= phaseStartNanos + timeouts.firstByteMs() * 1_000_000) {
+      timeout = ApiError.upstreamTimeout(provider, "first-byte", timeouts.firstByteMs());
+    } else if (phase == Phase.READING_BODY && timeouts.idleMs() > 0 && now >= lastActivityNanos + timeouts.idleMs() * 1_000_000) {
+      timeout = ApiError.upstreamTimeout(provider, "idle", timeouts.idleMs());
+    }
+    if (timeout == null) {
+      armWatchdog();
+      return;
+    }
+    if (clientHeadersSent) failMidStream(timeout);
+    else if (total) fail(timeout); // the client's whole budget is spent: no more attempts
+    else retryOrFail(timeout);
+  }
+
+  private void cancelWatchdog() {
+    if (timerId >= 0) {
+      vertx.cancelTimer(timerId);
+      timerId = -1;
+    }
+  }
+
+  private static String describe(Throwable t) {
+    String m = t.getMessage();
+    String name = t.getClass().getSimpleName();
+    if (m == null || m.isBlank()) return name;
+    // Keep messages short and free of stack details; they reach the client.
+    m = m.replace('\n', ' ');
+    return m.length() > 200 ? m.substring(0, 200) + "…" : m;
+  }
+}

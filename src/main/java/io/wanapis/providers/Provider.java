@@ -1,0 +1,72 @@
+package io.wanapis.providers;
+
+import io.wanapis.config.Settings.ProviderSpec;
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import io.vertx.core.http.HttpClientAgent;
+import io.vertx.core.http.HttpClientOptions;
+import io.vertx.core.http.HttpVersion;
+import io.vertx.core.http.PoolOptions;
+import io.vertx.core.http.RequestOptions;
+import java.net.URI;
+import java.util.List;
+
+/**
+ * A configured provider at run time: its spec, its adapter and its own pooled HTTP client
+ * (keep-alive; HTTP/2 negotiated by ALPN when the upstream is TLS and offers it).
+ */
+public final class Provider {
+  private final ProviderSpec spec;
+  private final ProviderAdapter adapter;
+  private final HttpClientAgent client;
+  private final String host;
+  private final int port;
+  private final boolean ssl;
+  private final String basePath;
+
+  public Provider(Vertx vertx, ProviderSpec spec, URI baseUrl, ProviderAdapter adapter) {
+    this.spec = spec;
+    this.adapter = adapter;
+    this.ssl = "https".equals(baseUrl.getScheme());
+    this.host = baseUrl.getHost();
+    this.port = baseUrl.getPort() > 0 ? baseUrl.getPort() : ssl ? 443 : 80;
+    String path = baseUrl.getRawPath() == null ? "" : baseUrl.getRawPath();
+    this.basePath = path.endsWith("/") ? path.substring(0, path.length() - 1) : path;
+    HttpClientOptions options = new HttpClientOptions()
+        .setKeepAlive(true)
+        .setTcpNoDelay(true)
+        .setConnectTimeout((int) Math.min(Integer.MAX_VALUE, spec.timeouts().connectMs()))
+        .setDecompressionSupported(false);
+    if (ssl) {
+      options.setSsl(true).setUseAlpn(true).setProtocolVersion(HttpVersion.HTTP_2)
+          .setAlpnVersions(List.of(HttpVersion.HTTP_2, HttpVersion.HTTP_1_1));
+    }
+    PoolOptions pool = new PoolOptions().setHttp1MaxSize(spec.maxConnections()).setHttp2MaxSize(Math.max(1, spec.maxConnections() / 100));
+    this.client = vertx.createHttpClient(options, pool);
+  }
+
+  public ProviderSpec spec() { return spec; }
+  public String name() { return spec.name(); }
+  public ProviderAdapter adapter() { return adapter; }
+  public HttpClientAgent client() { return client; }
+
+  public RequestOptions requestOptions(UpstreamRequest up, long connectTimeoutMs) {
+    RequestOptions o = new RequestOptions()
+        .setMethod(up.method())
+        .setHost(host)
+        .setPort(port)
+        .setSsl(ssl)
+        .setURI(basePath + "/" + up.path())
+        .setHeaders(up.headers());
+    if (connectTimeoutMs > 0) o.setConnectTimeout(connectTimeoutMs);
+    return o;
+  }
+
+  public String baseUrl() {
+    return (ssl ? "https://" : "http://") + host + ":" + port + basePath;
+  }
+
+  public Future<Void> close() {
+    return client.close();
+  }
+}

@@ -1,0 +1,92 @@
+package io.wanapis.providers.openai;
+
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.wanapis.errors.ApiError;
+import io.wanapis.json.BodySplicer;
+import io.wanapis.json.Json;
+import io.wanapis.json.RequestPeek;
+import io.wanapis.providers.Endpoint;
+import io.wanapis.providers.InboundCall;
+import io.wanapis.providers.MappedResponse;
+import io.wanapis.providers.Provider;
+import io.wanapis.providers.ProviderAdapter;
+import io.wanapis.providers.StreamTranslator;
+import io.wanapis.providers.UpstreamRequest;
+import io.wanapis.usage.OpenAiUsageReader;
+import io.vertx.core.MultiMap;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.http.HttpHeaders;
+import io.vertx.core.http.HttpMethod;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.util.Map;
+
+/**
+ * OpenAI and every server that speaks its protocol. Same protocol as the ingress, so the body
+ * passes through byte for byte (unknown fields kept); only the model name is replaced and, for
+ * streams, {@code stream_options.include_usage} is switched on so usage can be metered (the
+ * extra usage chunk is removed again by {@link OpenAiPassthroughStream} if the client did not
+ * ask for it).
+ */
+public final class OpenAiCompatibleAdapter implements ProviderAdapter {
+  private static final byte[] INCLUDE_USAGE = "\"stream_options\":{\"include_usage\":true},".getBytes(StandardCharsets.US_ASCII);
+
+  @Override
+  public boolean supports(Endpoint endpoint) {
+    return true;
+  }
+
+  @Override
+  public UpstreamRequest prepare(InboundCall call, Provider provider, String upstreamModel) {
+    RequestPeek peek = call.peek();
+    BodySplicer body = new BodySplicer(call.body(), call.bodyLength());
+    if (!upstreamModel.equals(peek.model())) {
+      body.replace(peek.modelStart(), peek.modelEnd(), Json.quotedUtf8(upstreamModel));
+    }
+    boolean askUsage = peek.stream() && call.endpoint().streams() && provider.spec().streamUsage() && !peek.streamUsageRequested();
+    if (askUsage) {
+      if (peek.hasStreamOptions()) {
+        body.replace(peek.streamOptionsStart(), peek.streamOptionsEnd(), mergedStreamOptions(call, peek));
+      } else {
+        body.insert(peek.objectStart() + 1, INCLUDE_USAGE);
+      }
+    }
+    MultiMap headers = MultiMap.caseInsensitiveMultiMap();
+    headers.set(HttpHeaders.CONTENT_TYPE, "application/json");
+    headers.set(HttpHeaders.ACCEPT, peek.stream() ? "text/event-stream" : "application/json");
+    String key = provider.spec().apiKey();
+    if (key != null && !key.isEmpty()) headers.set(HttpHeaders.AUTHORIZATION, "Bearer " + key);
+    for (Map.Entry<String, String> h : provider.spec().headers().entrySet()) headers.set(h.getKey(), h.getValue());
+    ForwardedHeaders.copy(call.clientHeaders(), provider.spec().forwardHeaders(), headers);
+    Buffer out = body.isUnchanged() ? Buffer.buffer(call.bodyLength()).appendBytes(call.body(), 0, call.bodyLength()) : body.toBuffer();
+    return new UpstreamRequest(HttpMethod.POST, call.endpoint().path(), headers, out);
+  }
+
+  /** The client's stream_options object with include_usage set (rare path: a small tree is fine). */
+  private static byte[] mergedStreamOptions(InboundCall call, RequestPeek peek) {
+    try {
+      var node = Json.MAPPER.readTree(call.body(), peek.streamOptionsStart(), peek.streamOptionsEnd() - peek.streamOptionsStart());
+      ObjectNode obj = node instanceof ObjectNode o ? o : Json.MAPPER.createObjectNode();
+      obj.put("include_usage", true);
+      return Json.MAPPER.writeValueAsBytes(obj);
+    } catch (IOException e) {
+      throw ApiError.invalidParameter("stream_options", "'stream_options' could not be read: " + e.getMessage());
+    }
+  }
+
+  @Override
+  public MappedResponse mapResponse(InboundCall call, Buffer upstreamBody) {
+    byte[] bytes = upstreamBody.getBytes();
+    return new MappedResponse(upstreamBody, OpenAiUsageReader.read(bytes, 0, bytes.length));
+  }
+
+  @Override
+  public StreamTranslator streamTranslator(InboundCall call) {
+    return new OpenAiPassthroughStream(call.peek().streamUsageRequested());
+  }
+
+  @Override
+  public ApiError mapError(Provider provider, int status, MultiMap headers, Buffer body) {
+    return OpenAiErrorMapper.map(provider.name(), status, headers, body);
+  }
+}

@@ -1,0 +1,108 @@
+package io.wanapis.config;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+
+class ConfigLoaderTest {
+  private final Map<String, String> env = Map.of("OPENAI_API_KEY", "sk-real", "WANAPIS_MASTER_KEY", "sk-master-from-env");
+  private final ConfigLoader loader = new ConfigLoader(env::get);
+
+  @Test
+  void readsTheDocumentedShapeAndExpandsEnv() {
+    GatewayConfig cfg = loader.parse("""
+        master_key: ${WANAPIS_MASTER_KEY}
+        providers:
+          - name: openai-main
+            type: openai
+            base_url: https://api.openai.com/v1
+            api_key: ${OPENAI_API_KEY}
+        models:
+          - name: gpt-4o-mini
+            deployments:
+              - provider: openai-main
+                model: gpt-4o-mini
+        """, "wanapis.yaml");
+    assertThat(cfg.masterKey()).isEqualTo("sk-master-from-env");
+    assertThat(cfg.providers().get(0).apiKey()).isEqualTo("sk-real");
+    Settings s = new SettingsResolver(env::get).resolve(cfg, "wanapis.yaml", null, null);
+    assertThat(s.port()).isEqualTo(4000);
+    assertThat(s.host()).isEqualTo("127.0.0.1");
+    assertThat(s.providers().get(0).baseUrl().toString()).isEqualTo("https://api.openai.com/v1");
+    assertThat(s.models().get(0).deployments().get(0).model()).isEqualTo("gpt-4o-mini");
+  }
+
+  @Test
+  void unknownKeyIsReportedWithFileAndLine() {
+    assertThatThrownBy(() -> loader.parse("""
+        providers:
+          - name: a
+            type: openai
+            base_ur: https://x/v1
+        """, "wanapis.yaml"))
+        .isInstanceOf(ConfigException.class)
+        .hasMessageStartingWith("wanapis.yaml:4:")
+        .hasMessageContaining("unknown key 'base_ur' in providers[0]")
+        .hasMessageContaining("base_url");
+  }
+
+  @Test
+  void missingEnvVarIsReportedWithFileAndLine() {
+    assertThatThrownBy(() -> loader.parse("""
+        master_key: abc
+        providers:
+          - name: a
+            type: openai
+            api_key: ${NOT_SET_ANYWHERE}
+        """, "cfg.yaml"))
+        .isInstanceOf(ConfigException.class)
+        .hasMessageStartingWith("cfg.yaml:5:")
+        .hasMessageContaining("NOT_SET_ANYWHERE is not set");
+  }
+
+  @Test
+  void defaultsAndLiteralDollars() {
+    GatewayConfig cfg = loader.parse("master_key: ${NOPE:-fallback}\ndata_dir: \"$${HOME}\"\n", "c.yaml");
+    assertThat(cfg.masterKey()).isEqualTo("fallback");
+    assertThat(cfg.dataDir()).isEqualTo("${HOME}");
+  }
+
+  @Test
+  void crossReferencesAreChecked() {
+    GatewayConfig cfg = loader.parse("""
+        providers:
+          - {name: a, type: openai}
+        models:
+          - {name: m, deployments: [{provider: b}]}
+        """, "c.yaml");
+    assertThatThrownBy(() -> new SettingsResolver(env::get).resolve(cfg, "c.yaml", null, null))
+        .hasMessageContaining("unknown provider 'b' (configured: a)");
+    GatewayConfig badType = loader.parse("providers:\n  - {name: a, type: openia}\n", "c.yaml");
+    assertThatThrownBy(() -> new SettingsResolver(env::get).resolve(badType, "c.yaml", null, null))
+        .hasMessageContaining("unknown type 'openia'").hasMessageContaining("openai-compatible");
+  }
+
+  @Test
+  void embeddedDefaultServesSimulatorAndRealProvidersWithKeys() {
+    Settings none = new SettingsResolver(Map.<String, String>of()::get).resolve(null, "x", null, null);
+    assertThat(none.providers()).extracting(Settings.ProviderSpec::name).containsExactly("simulator");
+    assertThat(none.models().get(0).name()).isEqualTo("gpt-4o-mini");
+    assertThat(none.models()).allSatisfy(m -> assertThat(m.deployments().get(0).provider()).isEqualTo("simulator"));
+
+    Settings withKey = new SettingsResolver(env::get).resolve(null, "x", 4100, null);
+    assertThat(withKey.port()).isEqualTo(4100);
+    assertThat(withKey.masterKey()).isEqualTo("sk-master-from-env");
+    assertThat(withKey.providers()).extracting(Settings.ProviderSpec::name).containsExactly("simulator", "openai");
+    assertThat(withKey.models()).filteredOn(m -> m.name().equals("gpt-4o"))
+        .allSatisfy(m -> assertThat(m.deployments().get(0).provider()).isEqualTo("openai"));
+    assertThat(withKey.models()).extracting(Settings.ModelSpec::name).contains("openai/*", "sim/*");
+  }
+
+  @Test
+  void portFromEnvironment() {
+    Settings s = new SettingsResolver(Map.of("WANAPIS_PORT", "4555")::get).resolve(null, "x", null, null);
+    assertThat(s.port()).isEqualTo(4555);
+  }
+}
