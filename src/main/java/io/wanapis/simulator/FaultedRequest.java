@@ -1,0 +1,27 @@
+package io.wanapis.simulator;
+
+import com.fasterxml.jackson.databind.JsonNode;
+
+/** Best-effort facts about a request that a fault answers without reading it properly. */
+final class FaultedRequest {
+
+  private FaultedRequest() {}
+
+  /** The requested model, for messages such as "Rate limit reached for gpt-4o"; a placeholder if unreadable. */
+  static String model(String body) {
+    try {
+      JsonNode node = Json.MAPPER.readTree(body);
+      if (node != null && node.path("model").isTextual()) {
+        return node.get("model").asText();
+      }
+    } catch (java.io.IOException | RuntimeException ignored) {
+      // a fault answers whatever was sent
+    }
+    return "gpt-4o";
+  }
+
+  /** Rough prompt size (tokens of the raw body), for the context-length error. */
+  static int tokenEstimate(String body) {
+    return Tokenizer.count(body);
+  }
+}

@@ -1,0 +1,178 @@
+package io.wanapis.simulator;
+
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.http.HttpMethod;
+import io.vertx.core.http.HttpServer;
+import io.vertx.core.http.HttpServerOptions;
+import io.vertx.core.http.HttpServerRequest;
+import java.nio.charset.StandardCharsets;
+import java.util.LinkedHashMap;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Objects;
+
+/**
+ * A fake OpenAI upstream that speaks the real wire protocol: chat completions (plain, streamed, tool calls,
+ * JSON output), legacy completions, embeddings and models, with OpenAI's headers and error bodies, plus
+ * faults on demand through the {@code x-sim-fault} header (see {@link FaultPlan}).
+ *
+ * <p>Runs on a plain Vert.x {@link HttpServer}; nothing blocks the event loop, delays are timers.
+ */
+public final class Simulator {
+
+  public static final String FAULT_HEADER = "x-sim-fault";
+
+  private final Vertx vertx;
+  private final SimulatorOptions options;
+  private final SimulatorStats stats = new SimulatorStats();
+  private HttpServer server;
+
+  public Simulator(Vertx vertx, SimulatorOptions options) {
+    this.vertx = Objects.requireNonNull(vertx, "vertx");
+    this.options = Objects.requireNonNull(options, "options");
+  }
+
+  /** Starts listening; port 0 picks a free port. Completes with the bound port. */
+  public synchronized Future<Integer> listen(String host, int port) {
+    if (server != null) {
+      return Future.failedFuture(new IllegalStateException("the simulator is already listening"));
+    }
+    HttpServer created = vertx.createHttpServer(new HttpServerOptions().setHost(host).setPort(port))
+        .requestHandler(this::onRequest);
+    server = created;
+    return created.listen().map(HttpServer::actualPort).onFailure(e -> {
+      synchronized (this) {
+        server = null;
+      }
+    });
+  }
+
+  /** Stops listening and drops open connections (hanging requests included). */
+  public synchronized Future<Void> close() {
+    HttpServer running = server;
+    server = null;
+    return running == null ? Future.succeededFuture() : running.close();
+  }
+
+  public SimulatorStats stats() {
+    return stats;
+  }
+
+  public SimulatorOptions options() {
+    return options;
+  }
+
+  private void onRequest(HttpServerRequest request) {
+    stats.countRequest();
+    var exchange = new Exchange(vertx, request, stats, options);
+    // a client that goes away before the body arrived is counted by the exchange's close handler
+    request.body().onSuccess(body -> onBody(exchange, body));
+  }
+
+  private void onBody(Exchange exchange, Buffer rawBody) {
+    HttpServerRequest request = exchange.request();
+    String body = rawBody.toString(StandardCharsets.UTF_8);
+    stats.record(new RecordedRequest(request.method().name(), request.uri(), headers(request), body));
+    try {
+      checkApiKey(request);
+      Endpoint endpoint = route(request.method(), request.path());
+      exchange.fault(faultFor(request));
+      exchange.after(exchange.fault().latencyMs(), () -> answer(exchange, endpoint, body));
+    } catch (ApiException e) {
+      exchange.sendError(e.error());
+    }
+  }
+
+  /** Applies the fault, if any, after the latency; otherwise lets the endpoint answer. */
+  private void answer(Exchange exchange, Endpoint endpoint, String body) {
+    FaultPlan fault = exchange.fault();
+    if (fault.reset()) {
+      exchange.abort();
+      return;
+    }
+    if (fault.hang()) {
+      return; // nothing is ever sent; the client's timeout (and close) ends it
+    }
+    try {
+      if (fault.hasStatus()) {
+        String model = FaultedRequest.model(body);
+        exchange.sendFaultError(
+            OpenAiError.forFault(fault, model, fault.retryAfterOrDefault(), FaultedRequest.tokenEstimate(body)));
+        return;
+      }
+      endpoint.handle(exchange, body);
+    } catch (ApiException e) {
+      exchange.sendError(e.error());
+    }
+  }
+
+  private void checkApiKey(HttpServerRequest request) {
+    if (options.apiKey() == null) {
+      return;
+    }
+    String authorization = request.getHeader("authorization");
+    if (authorization == null || !authorization.regionMatches(true, 0, "Bearer ", 0, 7)
+        || authorization.substring(7).isBlank()) {
+      throw new ApiException(OpenAiError.missingApiKey());
+    }
+    String presented = authorization.substring(7).trim();
+    if (!presented.equals(options.apiKey())) {
+      throw new ApiException(OpenAiError.incorrectApiKey(presented));
+    }
+  }
+
+  private FaultPlan faultFor(HttpServerRequest request) {
+    String header = request.getHeader(FAULT_HEADER);
+    String spec = header != null ? header : options.defaultFault();
+    try {
+      return FaultPlan.parse(spec);
+    } catch (IllegalArgumentException e) {
+      throw new ApiException(OpenAiError.invalidRequest(
+          "Invalid " + FAULT_HEADER + " header: " + e.getMessage(), null, "invalid_sim_fault"));
+    }
+  }
+
+  private static Endpoint route(HttpMethod method, String path) {
+    String p = path.length() > 1 && path.endsWith("/") ? path.substring(0, path.length() - 1) : path;
+    HttpMethod expected;
+    Endpoint endpoint;
+    switch (p) {
+      case "/v1/chat/completions" -> {
+        expected = HttpMethod.POST;
+        endpoint = new ChatCompletionsEndpoint();
+      }
+      case "/v1/completions" -> {
+        expected = HttpMethod.POST;
+        endpoint = new CompletionsEndpoint();
+      }
+      case "/v1/embeddings" -> {
+        expected = HttpMethod.POST;
+        endpoint = new EmbeddingsEndpoint();
+      }
+      case "/v1/models" -> {
+        expected = HttpMethod.GET;
+        endpoint = ModelsEndpoint.list();
+      }
+      default -> {
+        if (p.startsWith("/v1/models/") && p.length() > "/v1/models/".length()) {
+          expected = HttpMethod.GET;
+          endpoint = ModelsEndpoint.retrieve(p.substring("/v1/models/".length()));
+        } else {
+          throw new ApiException(OpenAiError.unknownUrl(method.name(), path));
+        }
+      }
+    }
+    if (!method.equals(expected)) {
+      throw new ApiException(OpenAiError.wrongMethod(method.name(), path));
+    }
+    return endpoint;
+  }
+
+  private static Map<String, String> headers(HttpServerRequest request) {
+    Map<String, String> out = new LinkedHashMap<>();
+    request.headers().forEach(h -> out.merge(h.getKey().toLowerCase(Locale.ROOT), h.getValue(), (a, b) -> a + ", " + b));
+    return out;
+  }
+}
