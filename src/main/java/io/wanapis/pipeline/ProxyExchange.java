@@ -3,7 +3,6 @@ package io.wanapis.pipeline;
 import io.wanapis.auth.Principal;
 import io.wanapis.config.Timeouts;
 import io.wanapis.errors.ApiError;
-import io.wanapis.errors.OpenAiErrorBody;
 import io.wanapis.json.RequestPeek;
 import io.wanapis.providers.InboundCall;
 import io.wanapis.providers.MappedResponse;
@@ -34,6 +33,7 @@ import java.util.List;
  * for tokens nobody reads.
  */
 final class ProxyExchange {
+  private static final org.slf4j.Logger log = org.slf4j.LoggerFactory.getLogger(ProxyExchange.class);
   /** Upper bound for a buffered (non-stream) upstream answer. */
   private static final int MAX_UPSTREAM_BODY = 64 * 1024 * 1024;
 
@@ -195,6 +195,7 @@ final class ProxyExchange {
           fail(e);
           return;
         } catch (RuntimeException e) {
+          log.warn("{}: cannot map the answer of provider '{}'", call.requestId(), p.name(), e);
           fail(ApiError.internal("reading the answer of provider '" + p.name() + "'"));
           return;
         }
@@ -209,12 +210,19 @@ final class ProxyExchange {
   }
 
   private void relayStream(HttpClientResponse r) {
-    translator = target.provider().adapter().streamTranslator(call);
+    translator = target.provider().adapter().streamTranslator(call, target.provider(), target.upstreamModel());
     final int thisAttempt = generation;
     r.handler(chunk -> {
       if (finished || thisAttempt != generation) return;
       lastActivityNanos = System.nanoTime();
-      translator.onChunk(chunk, this::writeStreamBytes);
+      try {
+        translator.onChunk(chunk, this::writeStreamBytes);
+      } catch (RuntimeException e) {
+        log.warn("{}: cannot translate the stream of provider '{}'", call.requestId(), target.provider().name(), e);
+        if (clientHeadersSent) failMidStream(ApiError.internal("translating the stream"));
+        else fail(ApiError.internal("translating the stream"));
+        return;
+      }
       if (!finished && resp.writeQueueFull()) {
         r.pause();
         resp.drainHandler(v -> r.resume());
@@ -271,7 +279,7 @@ final class ProxyExchange {
     cancelUpstream();
     writeHead(e.status(), "application/json");
     if (e.retryAfterSeconds() != null) resp.putHeader("retry-after", e.retryAfterSeconds());
-    resp.end(OpenAiErrorBody.render(e, call.requestId()));
+    resp.end(Buffer.buffer(call.protocol().errorBody(e, call.requestId())));
     finish(e.status(), e.code());
   }
 
@@ -280,8 +288,7 @@ final class ProxyExchange {
     if (finished) return;
     cancelUpstream();
     if (translator != null) usage = translator.usage();
-    Buffer event = Buffer.buffer("data: ").appendBytes(OpenAiErrorBody.bytes(e, call.requestId())).appendString("\n\n");
-    resp.end(event);
+    resp.end(call.protocol().streamError(e, call.requestId()));
     finish(e.status(), e.code());
   }
 

@@ -1,10 +1,14 @@
 package io.wanapis.providers;
 
-/** The OpenAI-shaped operations a provider can serve, with the field each one requires. */
+/** The operations a provider can serve, with the field each one requires. */
 public enum Endpoint {
   CHAT("chat/completions", "messages", true),
   COMPLETIONS("completions", "prompt", true),
-  EMBEDDINGS("embeddings", "input", false);
+  EMBEDDINGS("embeddings", "input", false),
+  /** Anthropic Messages ({@code /v1/messages}). */
+  MESSAGES("messages", "messages", true),
+  /** Anthropic {@code /v1/messages/count_tokens}. */
+  COUNT_TOKENS("messages/count_tokens", "messages", false);
 
   private final String path;
   private final String requiredField;
@@ -16,7 +20,7 @@ public enum Endpoint {
     this.streams = streams;
   }
 
-  /** Path below an OpenAI-style base URL (which ends in /v1). */
+  /** Path below the protocol's versioned base ({@code /v1}). */
   public String path() { return path; }
   public String requiredField() { return requiredField; }
   public boolean streams() { return streams; }

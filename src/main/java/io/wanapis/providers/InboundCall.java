@@ -1,8 +1,45 @@
 package io.wanapis.providers;
 
+import io.wanapis.canonical.ChatRequest;
 import io.wanapis.json.RequestPeek;
 import io.vertx.core.MultiMap;
 
-/** A client request as the adapters see it: the original body bytes and what was peeked from them. */
-public record InboundCall(
-    String requestId, Endpoint endpoint, byte[] body, int bodyLength, RequestPeek peek, MultiMap clientHeaders) {}
+/**
+ * A client request as the adapters see it: the protocol it came in, the original body bytes,
+ * what was peeked from them, and (decoded on first use, only when a translation needs it) the
+ * canonical form.
+ */
+public final class InboundCall {
+  private final String requestId;
+  private final Protocol protocol;
+  private final Endpoint endpoint;
+  private final byte[] body;
+  private final int bodyLength;
+  private final RequestPeek peek;
+  private final MultiMap clientHeaders;
+  private ChatRequest canonical;
+
+  public InboundCall(String requestId, Protocol protocol, Endpoint endpoint, byte[] body, int bodyLength, RequestPeek peek,
+      MultiMap clientHeaders) {
+    this.requestId = requestId;
+    this.protocol = protocol;
+    this.endpoint = endpoint;
+    this.body = body;
+    this.bodyLength = bodyLength;
+    this.peek = peek;
+    this.clientHeaders = clientHeaders;
+  }
+
+  public String requestId() { return requestId; }
+  public Protocol protocol() { return protocol; }
+  public Endpoint endpoint() { return endpoint; }
+  public byte[] body() { return body; }
+  public int bodyLength() { return bodyLength; }
+  public RequestPeek peek() { return peek; }
+  public MultiMap clientHeaders() { return clientHeaders; }
+
+  public ChatRequest canonical() {
+    if (canonical == null) canonical = protocol.decode(body, bodyLength);
+    return canonical;
+  }
+}

@@ -17,7 +17,7 @@ public interface ProviderAdapter {
 
   MappedResponse mapResponse(InboundCall call, Buffer upstreamBody);
 
-  StreamTranslator streamTranslator(InboundCall call);
+  StreamTranslator streamTranslator(InboundCall call, Provider provider, String upstreamModel);
 
   /**
    * The client-facing error for an upstream error answer. Retryable errors (429, 5xx) may be

@@ -13,6 +13,7 @@ import io.wanapis.pipeline.Pipeline;
 import io.wanapis.pipeline.RequestIds;
 import io.wanapis.providers.Endpoint;
 import io.wanapis.providers.InboundCall;
+import io.wanapis.providers.Protocol;
 import io.wanapis.routing.ModelRoute;
 import io.vertx.core.http.HttpServerRequest;
 
@@ -57,6 +58,7 @@ public final class OpenAiIngress {
         case CHAT -> peek.hasMessages();
         case COMPLETIONS -> peek.hasPrompt();
         case EMBEDDINGS -> peek.hasInput();
+        default -> true;
       };
       if (!hasRequired) throw ApiError.missingParameter(endpoint.requiredField());
       if (peek.stream() && !endpoint.streams()) {
@@ -75,7 +77,7 @@ public final class OpenAiIngress {
       reject(req, e, requestId, endpoint, principal, start);
       return;
     }
-    InboundCall call = new InboundCall(requestId, endpoint, body.bytes(), body.length(), peek, req.headers());
+    InboundCall call = new InboundCall(requestId, Protocol.OPENAI, endpoint, body.bytes(), body.length(), peek, req.headers());
     pipeline.run(req, call, route, principal, start, totalOverride);
   }
 

@@ -1,7 +1,13 @@
 package io.wanapis.providers.openai;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.wanapis.canonical.ChatResponse;
+import io.wanapis.canonical.Nodes;
+import io.wanapis.canonical.TranslatingStream;
 import io.wanapis.errors.ApiError;
+import io.wanapis.providers.Protocol;
+import io.wanapis.providers.anthropic.AnthropicCodec;
+import io.wanapis.providers.anthropic.AnthropicStreamEncoder;
 import io.wanapis.json.BodySplicer;
 import io.wanapis.json.Json;
 import io.wanapis.json.RequestPeek;
@@ -33,11 +39,42 @@ public final class OpenAiCompatibleAdapter implements ProviderAdapter {
 
   @Override
   public boolean supports(Endpoint endpoint) {
-    return true;
+    return endpoint != Endpoint.COUNT_TOKENS; // counted locally by the Anthropic ingress
   }
 
   @Override
   public UpstreamRequest prepare(InboundCall call, Provider provider, String upstreamModel) {
+    if (call.protocol() == Protocol.ANTHROPIC) return translated(call, provider, upstreamModel);
+    return passThrough(call, provider, upstreamModel);
+  }
+
+  /** An Anthropic Messages request sent to an OpenAI-style upstream through the canonical model. */
+  private UpstreamRequest translated(InboundCall call, Provider provider, String upstreamModel) {
+    if (call.endpoint() != Endpoint.MESSAGES) {
+      throw ApiError.invalidParameter("model", "Provider '" + provider.name() + "' cannot serve " + call.endpoint().path() + ".");
+    }
+    String maxField = provider.spec().type() == io.wanapis.config.ProviderType.OPENAI ? "max_completion_tokens" : "max_tokens";
+    var body = OpenAiCodec.encodeRequest(call.canonical(), upstreamModel, maxField);
+    return new UpstreamRequest(HttpMethod.POST, Endpoint.CHAT.path(), headers(call, provider), Buffer.buffer(Nodes.bytes(body)));
+  }
+
+  private MultiMap headers(InboundCall call, Provider provider) {
+    MultiMap headers = MultiMap.caseInsensitiveMultiMap();
+    headers.set(HttpHeaders.CONTENT_TYPE, "application/json");
+    headers.set(HttpHeaders.ACCEPT, call.peek().stream() ? "text/event-stream" : "application/json");
+    String key = provider.spec().apiKey();
+    if (key != null && !key.isEmpty()) headers.set(HttpHeaders.AUTHORIZATION, "Bearer " + key);
+    for (Map.Entry<String, String> h : provider.spec().headers().entrySet()) headers.set(h.getKey(), h.getValue());
+    forward(call, provider, headers);
+    return headers;
+  }
+
+  /** Copies the client headers the operator allowed for this provider ({@code forward_headers}). */
+  public static void forward(InboundCall call, Provider provider, MultiMap headers) {
+    ForwardedHeaders.copy(call.clientHeaders(), provider.spec().forwardHeaders(), headers);
+  }
+
+  private UpstreamRequest passThrough(InboundCall call, Provider provider, String upstreamModel) {
     RequestPeek peek = call.peek();
     BodySplicer body = new BodySplicer(call.body(), call.bodyLength());
     if (!upstreamModel.equals(peek.model())) {
@@ -51,13 +88,7 @@ public final class OpenAiCompatibleAdapter implements ProviderAdapter {
         body.insert(peek.objectStart() + 1, INCLUDE_USAGE);
       }
     }
-    MultiMap headers = MultiMap.caseInsensitiveMultiMap();
-    headers.set(HttpHeaders.CONTENT_TYPE, "application/json");
-    headers.set(HttpHeaders.ACCEPT, peek.stream() ? "text/event-stream" : "application/json");
-    String key = provider.spec().apiKey();
-    if (key != null && !key.isEmpty()) headers.set(HttpHeaders.AUTHORIZATION, "Bearer " + key);
-    for (Map.Entry<String, String> h : provider.spec().headers().entrySet()) headers.set(h.getKey(), h.getValue());
-    ForwardedHeaders.copy(call.clientHeaders(), provider.spec().forwardHeaders(), headers);
+    MultiMap headers = headers(call, provider);
     Buffer out = body.isUnchanged() ? Buffer.buffer(call.bodyLength()).appendBytes(call.body(), 0, call.bodyLength()) : body.toBuffer();
     return new UpstreamRequest(HttpMethod.POST, call.endpoint().path(), headers, out);
   }
@@ -77,11 +108,19 @@ public final class OpenAiCompatibleAdapter implements ProviderAdapter {
   @Override
   public MappedResponse mapResponse(InboundCall call, Buffer upstreamBody) {
     byte[] bytes = upstreamBody.getBytes();
+    if (call.protocol() == Protocol.ANTHROPIC) {
+      ChatResponse r = OpenAiCodec.decodeResponse(Nodes.parse(bytes, 0, bytes.length));
+      String model = r.model() != null ? r.model() : call.peek().model();
+      return new MappedResponse(Buffer.buffer(Nodes.bytes(AnthropicCodec.encodeResponse(r, model))), r.usage());
+    }
     return new MappedResponse(upstreamBody, OpenAiUsageReader.read(bytes, 0, bytes.length));
   }
 
   @Override
-  public StreamTranslator streamTranslator(InboundCall call) {
+  public StreamTranslator streamTranslator(InboundCall call, Provider provider, String upstreamModel) {
+    if (call.protocol() == Protocol.ANTHROPIC) {
+      return new TranslatingStream(new OpenAiStreamDecoder(provider.name()), new AnthropicStreamEncoder(upstreamModel, call.requestId()));
+    }
     return new OpenAiPassthroughStream(call.peek().streamUsageRequested());
   }
 
