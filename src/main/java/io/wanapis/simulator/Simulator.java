@@ -91,6 +91,8 @@ public final class Simulator {
       exchange.after(exchange.fault().latencyMs(), () -> answer(exchange, endpoint, body));
     } catch (ApiException e) {
       exchange.sendError(e.error());
+    } catch (RuntimeException e) {
+      exchange.sendError(OpenAiError.simulatorBug(e));
     }
   }
 
@@ -114,6 +116,8 @@ public final class Simulator {
       endpoint.handle(exchange, body);
     } catch (ApiException e) {
       exchange.sendError(e.error());
+    } catch (RuntimeException e) {
+      exchange.sendError(OpenAiError.simulatorBug(e));
     }
   }
 
