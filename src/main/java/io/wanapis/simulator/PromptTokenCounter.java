@@ -1,7 +1,6 @@
 package io.wanapis.simulator;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import java.util.Iterator;
 import java.util.Map;
 import java.util.Set;
 
@@ -69,9 +68,7 @@ final class PromptTokenCounter {
       Set<String> required = new java.util.HashSet<>();
       tool.parameters().path("required").forEach(r -> required.add(r.asText()));
       sb.append("type ").append(tool.name()).append(" = (_: {\n");
-      Iterator<Map.Entry<String, JsonNode>> fields = properties.fields();
-      while (fields.hasNext()) {
-        var field = fields.next();
+      for (Map.Entry<String, JsonNode> field : properties.properties()) {
         String description = field.getValue().path("description").asText("");
         if (!description.isEmpty()) {
           sb.append("// ").append(description).append('\n');

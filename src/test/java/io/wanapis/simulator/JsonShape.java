@@ -49,7 +49,7 @@ final class JsonShape {
   private static void collect(JsonNode node, String path, Map<String, Set<String>> paths) {
     paths.computeIfAbsent(path, p -> new TreeSet<>()).add(type(node));
     if (node.isObject()) {
-      node.fields().forEachRemaining(f -> collect(f.getValue(), path + "." + f.getKey(), paths));
+      node.properties().forEach(f -> collect(f.getValue(), path + "." + f.getKey(), paths));
     } else if (node.isArray()) {
       node.forEach(item -> collect(item, path + "[]", paths));
     }

@@ -67,7 +67,7 @@ final class OpenApiSchemas {
       return node;
     }
     ObjectNode out = Json.object();
-    node.fields().forEachRemaining(f -> {
+    node.properties().forEach(f -> {
       if (!isOpenApiOnly(f.getKey(), f.getValue())) {
         out.set(f.getKey(), toJsonSchema2020(f.getValue()));
       }
