@@ -21,7 +21,7 @@ import java.util.concurrent.ConcurrentHashMap;
  * Validates JSON bodies against component schemas of OpenAI's OpenAPI 3.1 spec.
  *
  * <p>The spec's schemas are JSON Schema 2020-12, so they are checked with networknt's 2020-12 validator
- * (the swagger request validator only knows draft-04). One wrinkle: the spec still carries OpenAPI 3.0's
+ * (the swagger request validator targets OpenAPI 3.0 schemas). One wrinkle: the spec still carries OpenAPI 3.0's
  * {@code nullable: true} in about a hundred places, which 2020-12 ignores; the real API then sends
  * {@code null} there (e.g. a chunk's {@code finish_reason}), so each such schema is rewritten to the 3.1
  * form {@code anyOf: [<schema>, {type: "null"}]} before loading. The OpenAPI-only annotations
