@@ -8,8 +8,7 @@ import java.util.List;
 
 /**
  * {@code POST /v1/completions}, the legacy {@code text_completion} API. Like the real one it stops at 16
- * tokens when {@code max_tokens} is not given; the simulated continuation is shorter than that for
- * ordinary model names.
+ * tokens when {@code max_tokens} is not given. {@code echo: true} puts the prompt before the continuation.
  */
 final class CompletionsEndpoint implements Endpoint {
 
@@ -34,7 +33,7 @@ final class CompletionsEndpoint implements Endpoint {
     for (PromptInputs.Input prompt : prompts) {
       promptTokens += prompt.tokens();
       for (int i = 0; i < n; i++) {
-        Tokenizer.Pieces pieces = Tokenizer.split(continuation(model, i), maxTokens);
+        Tokenizer.Pieces pieces = Tokenizer.split(continuation(i), maxTokens);
         if (echo) { // the prompt is sent back before the generated text but not paced or counted as generated
           var withPrompt = new ArrayList<String>();
           withPrompt.add(prompt.text());
@@ -55,10 +54,13 @@ final class CompletionsEndpoint implements Endpoint {
     }
   }
 
-  /** Deterministic continuation of any prompt. */
-  static String continuation(String model, int alternative) {
+  /**
+   * Deterministic continuation of any prompt, kept under the default 16 tokens so that a request without
+   * {@code max_tokens} ends with {@code stop}; the answering model shows in the {@code model} field.
+   */
+  static String continuation(int alternative) {
     return alternative == 0
-        ? " and so the WanAPIs simulator (" + model + ") continues."
+        ? " and so the WanAPIs simulator continues."
         : " and so, alternatively (" + (alternative + 1) + "), the simulator continues.";
   }
 

@@ -7,6 +7,7 @@ import io.vertx.core.http.HttpServerResponse;
 import java.util.HashSet;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Consumer;
 
 /**
  * One request/response pair and everything scheduled for it. All methods run on the connection's event
@@ -93,14 +94,7 @@ final class Exchange {
   }
 
   void sendJson(int status, JsonNode body) {
-    if (finished) {
-      return;
-    }
-    finished = true;
-    cancelTimers();
-    response.setStatusCode(status).putHeader("content-type", OpenAiHeaders.JSON);
-    OpenAiHeaders.apply(response, requestId, elapsedMs(), tokensRequested);
-    response.end(Json.write(body));
+    sendJson(status, body, r -> { });
   }
 
   void sendError(OpenAiError error) {
@@ -109,15 +103,26 @@ final class Exchange {
 
   /** An error a {@code status=} fault asked for, with {@code retry-after} when the fault gives one (429: always). */
   void sendFaultError(OpenAiError error) {
+    sendJson(error.status(), error.toJson(), r -> {
+      if (error.status() == 429) {
+        OpenAiHeaders.rateLimited(r, fault.retryAfterOrDefault());
+      } else if (fault.retryAfterSeconds() >= 0) {
+        r.putHeader("retry-after", Long.toString(fault.retryAfterSeconds()));
+      }
+    });
+  }
+
+  /** @param extraHeaders applied after the standard headers, so it can override them */
+  private void sendJson(int status, JsonNode body, Consumer<HttpServerResponse> extraHeaders) {
     if (finished) {
       return;
     }
-    if (error.status() == 429) {
-      OpenAiHeaders.rateLimited(response, fault.retryAfterOrDefault());
-    } else if (fault.retryAfterSeconds() >= 0) {
-      response.putHeader("retry-after", Long.toString(fault.retryAfterSeconds()));
-    }
-    sendError(error);
+    finished = true;
+    cancelTimers();
+    response.setStatusCode(status).putHeader("content-type", OpenAiHeaders.JSON);
+    OpenAiHeaders.apply(response, requestId, elapsedMs(), tokensRequested);
+    extraHeaders.accept(response);
+    response.end(Json.write(body));
   }
 
   /** Sends the headers of a server-sent-event stream. */

@@ -5,7 +5,6 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.util.HashSet;
-import java.util.Iterator;
 import java.util.Map;
 import java.util.Set;
 
@@ -80,9 +79,7 @@ final class JsonSchemaSampler {
     }
     Set<String> required = new HashSet<>();
     schema.path("required").forEach(r -> required.add(r.asText()));
-    Iterator<Map.Entry<String, JsonNode>> fields = properties.fields();
-    while (fields.hasNext()) {
-      var field = fields.next();
+    for (Map.Entry<String, JsonNode> field : properties.properties()) {
       if (includeOptional || required.contains(field.getKey())) {
         out.set(field.getKey(), value(field.getValue(), depth + 1));
       }
@@ -155,7 +152,7 @@ final class JsonSchemaSampler {
     ObjectNode properties = NODES.objectNode();
     ArrayNode required = NODES.arrayNode();
     for (JsonNode part : schema.get("allOf")) {
-      part.fields().forEachRemaining(f -> {
+      part.properties().forEach(f -> {
         switch (f.getKey()) {
           case "properties" -> {
             if (f.getValue().isObject()) {
@@ -171,7 +168,7 @@ final class JsonSchemaSampler {
         }
       });
     }
-    schema.fields().forEachRemaining(f -> {
+    schema.properties().forEach(f -> {
       if (!f.getKey().equals("allOf")) {
         merged.set(f.getKey(), f.getValue());
       }

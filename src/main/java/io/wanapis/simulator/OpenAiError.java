@@ -113,6 +113,11 @@ record OpenAiError(int status, String message, String type, String param, String
         fault.code() != null ? fault.code() : base.code());
   }
 
+  /** A simulator defect answers like an OpenAI 500 rather than leaving the client waiting. */
+  static OpenAiError simulatorBug(RuntimeException e) {
+    return new OpenAiError(500, "The WanAPIs simulator failed while answering: " + e, "server_error", null, null);
+  }
+
   ObjectNode toJson() {
     ObjectNode error = Json.object();
     error.put("message", message);

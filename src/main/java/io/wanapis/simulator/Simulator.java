@@ -34,7 +34,11 @@ public final class Simulator {
     this.options = Objects.requireNonNull(options, "options");
   }
 
-  /** Starts listening; port 0 picks a free port. Completes with the bound port. */
+  /**
+   * Starts listening; port 0 picks a free port. Completes with the bound port. The tokenizer is loaded
+   * first, on a worker thread, because loading it takes a few hundred milliseconds that must not be spent
+   * on the event loop by the first request.
+   */
   public synchronized Future<Integer> listen(String host, int port) {
     if (server != null) {
       return Future.failedFuture(new IllegalStateException("the simulator is already listening"));
@@ -42,11 +46,16 @@ public final class Simulator {
     HttpServer created = vertx.createHttpServer(new HttpServerOptions().setHost(host).setPort(port))
         .requestHandler(this::onRequest);
     server = created;
-    return created.listen().map(HttpServer::actualPort).onFailure(e -> {
-      synchronized (this) {
-        server = null;
-      }
-    });
+    return vertx.executeBlocking(() -> Tokenizer.count("warm up"))
+        .compose(warm -> created.listen())
+        .map(HttpServer::actualPort)
+        .onFailure(e -> {
+          synchronized (this) {
+            if (server == created) {
+              server = null;
+            }
+          }
+        });
   }
 
   /** Stops listening and drops open connections (hanging requests included). */
@@ -82,6 +91,8 @@ public final class Simulator {
       exchange.after(exchange.fault().latencyMs(), () -> answer(exchange, endpoint, body));
     } catch (ApiException e) {
       exchange.sendError(e.error());
+    } catch (RuntimeException e) {
+      exchange.sendError(OpenAiError.simulatorBug(e));
     }
   }
 
@@ -105,6 +116,8 @@ public final class Simulator {
       endpoint.handle(exchange, body);
     } catch (ApiException e) {
       exchange.sendError(e.error());
+    } catch (RuntimeException e) {
+      exchange.sendError(OpenAiError.simulatorBug(e));
     }
   }
 

@@ -210,13 +210,20 @@ class SimulatorSdkTest {
   @Test
   void legacyCompletion() {
     Completion completion = client.completions().create(CompletionCreateParams.builder()
-        .model("gpt-3.5-turbo-instruct").prompt("Say this is a test").maxTokens(50).build());
+        .model("gpt-3.5-turbo-instruct").prompt("Say this is a test").build());
 
     assertThat(completion.id()).startsWith("cmpl-");
+    assertThat(completion.model()).isEqualTo("gpt-3.5-turbo-instruct");
     CompletionChoice choice = completion.choices().get(0);
-    assertThat(choice.text()).contains("WanAPIs simulator (gpt-3.5-turbo-instruct)");
+    assertThat(choice.text()).isEqualTo(" and so the WanAPIs simulator continues.");
     assertThat(choice.finishReason()).isEqualTo(CompletionChoice.FinishReason.STOP);
     assertThat(completion.usage().orElseThrow().promptTokens()).isEqualTo(5);
+
+    Completion capped = client.completions().create(CompletionCreateParams.builder()
+        .model("gpt-3.5-turbo-instruct").prompt("Say this is a test").maxTokens(3).echo(true).build());
+    assertThat(capped.choices().get(0).text()).isEqualTo("Say this is a test and so the");
+    assertThat(capped.choices().get(0).finishReason()).isEqualTo(CompletionChoice.FinishReason.LENGTH);
+    assertThat(capped.usage().orElseThrow().completionTokens()).isEqualTo(3);
   }
 
   @Test

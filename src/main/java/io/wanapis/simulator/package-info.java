@@ -1,0 +1,23 @@
+/**
+ * The provider simulator: a fake OpenAI upstream that speaks the real OpenAI wire protocol, for tests,
+ * benchmarks and demos of the gateway without a real provider.
+ *
+ * <p>Start it with {@code new Simulator(vertx, SimulatorOptions.fast()).listen("127.0.0.1", 0)} (or
+ * {@link io.wanapis.simulator.SimulatorMain#start}) and point an OpenAI client at
+ * {@code http://127.0.0.1:<port>/v1}. It serves:
+ *
+ * <ul>
+ *   <li>{@code POST /v1/chat/completions}: text, streams ({@code data:} chunks, {@code [DONE]}, usage
+ *       chunk with {@code stream_options.include_usage}), tool calls, {@code response_format} JSON, {@code n},
+ *       {@code max_tokens}/{@code max_completion_tokens}; the reply is deterministic for a given request
+ *   <li>{@code POST /v1/completions}: legacy text completions, plain and streamed
+ *   <li>{@code POST /v1/embeddings}: deterministic unit vectors, {@code float} or {@code base64}
+ *   <li>{@code GET /v1/models}, {@code GET /v1/models/{id}}
+ * </ul>
+ *
+ * Faults are injected per request with the {@code x-sim-fault} header or for all requests with
+ * {@link io.wanapis.simulator.SimulatorOptions#defaultFault()}; {@link io.wanapis.simulator.FaultPlan}
+ * documents the syntax. {@link io.wanapis.simulator.Simulator#stats()} counts requests and client
+ * cancellations and keeps the last requests.
+ */
+package io.wanapis.simulator;
