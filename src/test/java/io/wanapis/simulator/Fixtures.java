@@ -9,7 +9,7 @@ import java.nio.file.Path;
 
 /**
  * The shared recordings of real provider traffic. Their folder comes from the system property
- * {@code wanapis.fixtures}, by default {@code ../shared/fixtures} next to the project; a missing folder
+ * {@code wanapis.fixtures}, by default {@code fixtures/} in the repository (a copy of ../shared/fixtures); a missing folder
  * fails the test, because silently skipping would hide that nothing was compared.
  */
 final class Fixtures {
@@ -19,7 +19,7 @@ final class Fixtures {
   private Fixtures() {}
 
   static Path root() {
-    Path dir = Path.of(System.getProperty(PROPERTY, "../shared/fixtures")).toAbsolutePath().normalize();
+    Path dir = Path.of(System.getProperty(PROPERTY, "fixtures")).toAbsolutePath().normalize();
     if (!Files.isDirectory(dir.resolve("openai"))) {
       fail("Recorded fixtures not found at " + dir + " (expected an openai/ folder there). Point -D" + PROPERTY
           + "=<dir> at the shared fixtures folder, e.g. /work/shared/fixtures.");
