@@ -1,10 +1,13 @@
 package io.wanapis;
 
 import io.wanapis.auth.Authenticator;
-import io.wanapis.config.ProviderType;
 import io.wanapis.config.Settings;
 import io.wanapis.config.Settings.ProviderSpec;
 import io.wanapis.ingress.HttpFront;
+import io.wanapis.ingress.anthropic.AnthropicIngress;
+import io.wanapis.providers.ProviderAdapter;
+import io.wanapis.providers.anthropic.AnthropicAdapter;
+import io.wanapis.usage.TokenCounter;
 import io.wanapis.ingress.openai.OpenAiIngress;
 import io.wanapis.pipeline.GatewayRuntime;
 import io.wanapis.pipeline.Pipeline;
@@ -64,13 +67,18 @@ public final class Gateway {
         .setEventLoopPoolSize(Math.max(settings.eventLoops(), 1))
         .setBlockedThreadCheckInterval(2)
         .setBlockedThreadCheckIntervalUnit(TimeUnit.SECONDS));
-    boolean needsSimulator = settings.providers().stream().anyMatch(p -> p.type() == ProviderType.SIMULATOR);
+    boolean needsSimulator = settings.providers().stream().anyMatch(ProviderSpec::simulated);
     Future<Integer> simPort = Future.succeededFuture(0);
     if (needsSimulator) {
       simulator = new Simulator(vertx, simulatorOptions);
       simPort = simulator.listen("127.0.0.1", 0);
     }
-    return simPort.compose(sp -> {
+    // The tokenizer takes a few hundred ms to load: do it now, off the event loop.
+    Future<Integer> warm = simPort.compose(p -> vertx.executeBlocking(() -> {
+      TokenCounter.warmUp();
+      return p;
+    }));
+    return warm.compose(sp -> {
       try {
         accessLog = "off".equals(settings.accessLog()) ? null : AccessLog.open(settings.accessLog());
       } catch (java.io.IOException e) {
@@ -78,8 +86,11 @@ public final class Gateway {
       }
       Map<String, Provider> byName = new LinkedHashMap<>();
       for (ProviderSpec spec : settings.providers()) {
-        URI base = spec.type() == ProviderType.SIMULATOR ? URI.create("http://127.0.0.1:" + sp + "/v1") : spec.baseUrl();
-        Provider p = new Provider(vertx, spec, base, new OpenAiCompatibleAdapter());
+        URI base = spec.simulated()
+            ? URI.create("http://127.0.0.1:" + sp + (spec.type().openAiProtocol() ? "/v1" : ""))
+            : spec.baseUrl();
+        ProviderAdapter adapter = spec.type().openAiProtocol() ? new OpenAiCompatibleAdapter() : new AnthropicAdapter();
+        Provider p = new Provider(vertx, spec, base, adapter);
         providers.add(p);
         byName.put(spec.name(), p);
       }
@@ -87,7 +98,7 @@ public final class Gateway {
       if (accessLog != null) rt.addUsageListener(accessLog);
       extraListeners.forEach(rt::addUsageListener);
       Pipeline pipeline = new Pipeline(rt, vertx);
-      HttpFront front = new HttpFront(new OpenAiIngress(rt, pipeline), ready::get);
+      HttpFront front = new HttpFront(new OpenAiIngress(rt, pipeline), new AnthropicIngress(rt, pipeline), ready::get);
       HttpServerOptions opts = new HttpServerOptions()
           .setHost(settings.host())
           .setTcpNoDelay(true)

@@ -7,6 +7,9 @@ import java.util.function.Consumer;
 public interface StreamDecoder {
   void decode(Buffer chunk, Consumer<StreamEvent> out);
 
+  /** The upstream closed the stream: decode what was held back. */
+  default void end(Consumer<StreamEvent> out) {}
+
   /** True once the upstream's proper end was seen. */
   boolean completed();
 }

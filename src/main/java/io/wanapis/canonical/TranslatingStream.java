@@ -24,11 +24,20 @@ public final class TranslatingStream implements StreamTranslator {
 
   @Override
   public void onChunk(Buffer chunk, Consumer<Buffer> emit) {
+    process(emit, sink -> decoder.decode(chunk, sink));
+  }
+
+  @Override
+  public void onEnd(Consumer<Buffer> emit) {
+    process(emit, decoder::end);
+  }
+
+  private void process(Consumer<Buffer> emit, Consumer<Consumer<StreamEvent>> source) {
     Consumer<Buffer> counting = b -> {
       emitted = true;
       emit.accept(b);
     };
-    decoder.decode(chunk, e -> {
+    source.accept(e -> {
       if (e instanceof StreamEvent.Start s && s.usage() != null) usage = s.usage().orElse(usage);
       if (e instanceof StreamEvent.Finish f && f.usage() != null) usage = f.usage().orElse(usage);
       if (e instanceof StreamEvent.Error err) {

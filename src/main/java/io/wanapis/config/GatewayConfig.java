@@ -29,7 +29,8 @@ public record GatewayConfig(
       List<String> forwardHeaders,
       TimeoutConfig timeouts,
       Integer maxConnections,
-      Boolean streamUsage) {}
+      Boolean streamUsage,
+      Boolean simulated) {}
 
   public record ModelConfig(String name, List<DeploymentConfig> deployments, TimeoutConfig timeouts) {}
 

@@ -6,12 +6,13 @@ import java.util.Optional;
 /**
  * The provider types the gateway knows, with the defaults users would otherwise look up: the
  * base URL (written the way the provider's official SDK takes it, see DESIGN.md) and the
- * environment variable that holds the key. All of these speak the OpenAI protocol today; the
- * protocol-translating types (anthropic, gemini, azure, bedrock) come with their adapters.
+ * environment variable that holds the key. {@code anthropic} speaks Anthropic Messages; every
+ * other type speaks the OpenAI protocol.
  */
 public enum ProviderType {
   OPENAI("openai", "https://api.openai.com/v1", "OPENAI_API_KEY"),
   OPENAI_COMPATIBLE("openai-compatible", null, null),
+  ANTHROPIC("anthropic", "https://api.anthropic.com", "ANTHROPIC_API_KEY"),
   SIMULATOR("simulator", null, null),
   DEEPSEEK("deepseek", "https://api.deepseek.com/v1", "DEEPSEEK_API_KEY"),
   MISTRAL("mistral", "https://api.mistral.ai/v1", "MISTRAL_API_KEY"),
@@ -38,6 +39,11 @@ public enum ProviderType {
   public String id() { return id; }
   public String defaultBaseUrl() { return defaultBaseUrl; }
   public String keyEnvVar() { return keyEnvVar; }
+
+  /** True for the types served by the OpenAI-compatible adapter. */
+  public boolean openAiProtocol() {
+    return this != ANTHROPIC;
+  }
 
   public static Optional<ProviderType> byId(String id) {
     String norm = id == null ? "" : id.trim().toLowerCase().replace('_', '-');

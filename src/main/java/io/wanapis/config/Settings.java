@@ -22,7 +22,8 @@ public record Settings(
   public static final long DEFAULT_MAX_BODY_BYTES = 8L * 1024 * 1024;
 
   /**
-   * @param baseUrl null for the in-process simulator (its port is known only once it listens)
+   * @param baseUrl null when {@code simulated}: the in-process simulator serves this provider in
+   *     its protocol (its port is known only once it listens)
    * @param forwardHeaders client header names (lower case, a trailing '*' matches a prefix)
    *     copied to this upstream; nothing else from the client is forwarded
    */
@@ -35,7 +36,8 @@ public record Settings(
       List<String> forwardHeaders,
       Timeouts timeouts,
       int maxConnections,
-      boolean streamUsage) {}
+      boolean streamUsage,
+      boolean simulated) {}
 
   /**
    * A model clients can name; a name ending in '/*' matches any suffix (see docs/configuration.md).

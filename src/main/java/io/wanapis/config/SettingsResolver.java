@@ -29,6 +29,9 @@ public final class SettingsResolver {
       "gpt-4o-mini", "gpt-4o", "gpt-4.1-mini", "gpt-4.1", "o3-mini", "gpt-3.5-turbo-instruct",
       "text-embedding-3-small", "text-embedding-3-large");
 
+  /** Claude names the default serves from the simulator's Anthropic protocol (or Anthropic with a key). */
+  static final List<String> SIMULATED_CLAUDE_MODELS = List.of("claude-sonnet-4-5", "claude-haiku-4-5", "claude-opus-4-1");
+
   private final Function<String, String> env;
 
   public SettingsResolver(Function<String, String> env) {
@@ -72,12 +75,13 @@ public final class SettingsResolver {
   GatewayConfig defaultConfig() {
     List<ProviderConfig> providers = new ArrayList<>();
     List<ModelConfig> models = new ArrayList<>();
-    providers.add(new ProviderConfig("simulator", "simulator", null, null, null, List.of("x-sim-*"), null, null, null));
+    providers.add(new ProviderConfig("simulator", "simulator", null, null, null, List.of("x-sim-*"), null, null, null, null));
+    providers.add(new ProviderConfig("simulator-anthropic", "anthropic", null, null, null, List.of("x-sim-*"), null, null, null, true));
     ProviderType openAiLike = null;
     for (ProviderType t : ProviderType.values()) {
       String key = t.keyEnvVar() == null ? null : env.apply(t.keyEnvVar());
       if (key == null || key.isBlank()) continue;
-      providers.add(new ProviderConfig(t.id(), t.id(), null, key, null, null, null, null, null));
+      providers.add(new ProviderConfig(t.id(), t.id(), null, key, null, null, null, null, null, null));
       models.add(new ModelConfig(t.id() + "/*", List.of(new DeploymentConfig(t.id(), "*", null)), null));
       if (t == ProviderType.OPENAI) openAiLike = t;
     }
@@ -86,7 +90,12 @@ public final class SettingsResolver {
     for (String name : SIMULATED_MODELS) {
       models.add(new ModelConfig(name, List.of(new DeploymentConfig(familiarProvider, name, null)), null));
     }
+    boolean anthropicKey = providers.stream().anyMatch(p -> p.name().equals("anthropic"));
+    for (String name : SIMULATED_CLAUDE_MODELS) {
+      models.add(new ModelConfig(name, List.of(new DeploymentConfig(anthropicKey ? "anthropic" : "simulator-anthropic", name, null)), null));
+    }
     models.add(new ModelConfig("sim/*", List.of(new DeploymentConfig("simulator", "*", null)), null));
+    models.add(new ModelConfig("sim-claude/*", List.of(new DeploymentConfig("simulator-anthropic", "*", null)), null));
     return new GatewayConfig(null, null, null, null, providers, models, null);
   }
 
@@ -101,8 +110,9 @@ public final class SettingsResolver {
       if (p.type() == null) throw new ConfigException(at + " ('" + p.name() + "'): type is required (one of: " + ProviderType.knownIds() + ")");
       ProviderType type = ProviderType.byId(p.type()).orElseThrow(() -> new ConfigException(
           at + " ('" + p.name() + "'): unknown type '" + p.type() + "' (known: " + ProviderType.knownIds() + ")"));
+      boolean simulated = type == ProviderType.SIMULATOR || Boolean.TRUE.equals(p.simulated());
       URI baseUrl = null;
-      if (type != ProviderType.SIMULATOR) {
+      if (!simulated) {
         String url = p.baseUrl() != null ? p.baseUrl() : type.defaultBaseUrl();
         if (url == null) throw new ConfigException(at + " ('" + p.name() + "'): base_url is required for type " + type.id());
         baseUrl = parseUrl(url, at + ".base_url");
@@ -115,7 +125,7 @@ public final class SettingsResolver {
       int maxConn = p.maxConnections() != null ? p.maxConnections() : 1000;
       if (maxConn < 1) throw new ConfigException(at + ".max_connections must be at least 1");
       out.add(new ProviderSpec(p.name(), type, baseUrl, apiKey, headers, List.copyOf(forward),
-          defaults.with(p.timeouts()), maxConn, p.streamUsage() == null || p.streamUsage()));
+          defaults.with(p.timeouts()), maxConn, p.streamUsage() == null || p.streamUsage(), simulated));
     }
     return out;
   }

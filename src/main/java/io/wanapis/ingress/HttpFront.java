@@ -2,6 +2,7 @@ package io.wanapis.ingress;
 
 import io.wanapis.errors.ApiError;
 import io.wanapis.errors.OpenAiErrorBody;
+import io.wanapis.ingress.anthropic.AnthropicIngress;
 import io.wanapis.ingress.openai.OpenAiIngress;
 import io.wanapis.pipeline.RequestIds;
 import io.wanapis.providers.Endpoint;
@@ -17,10 +18,12 @@ import java.util.function.BooleanSupplier;
  */
 public final class HttpFront implements Handler<HttpServerRequest> {
   private final OpenAiIngress openai;
+  private final AnthropicIngress anthropic;
   private final BooleanSupplier ready;
 
-  public HttpFront(OpenAiIngress openai, BooleanSupplier ready) {
+  public HttpFront(OpenAiIngress openai, AnthropicIngress anthropic, BooleanSupplier ready) {
     this.openai = openai;
+    this.anthropic = anthropic;
     this.ready = ready;
   }
 
@@ -32,6 +35,14 @@ public final class HttpFront implements Handler<HttpServerRequest> {
       case "/v1/chat/completions", "/chat/completions" -> post(req, Endpoint.CHAT);
       case "/v1/completions", "/completions" -> post(req, Endpoint.COMPLETIONS);
       case "/v1/embeddings", "/embeddings" -> post(req, Endpoint.EMBEDDINGS);
+      case "/v1/messages" -> {
+        if (m == HttpMethod.POST) anthropic.handle(req, Endpoint.MESSAGES);
+        else notAllowed(req);
+      }
+      case "/v1/messages/count_tokens" -> {
+        if (m == HttpMethod.POST) anthropic.handle(req, Endpoint.COUNT_TOKENS);
+        else notAllowed(req);
+      }
       case "/v1/models", "/models" -> {
         if (m == HttpMethod.GET) openai.listModels(req);
         else notAllowed(req);

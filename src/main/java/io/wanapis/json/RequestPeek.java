@@ -19,6 +19,7 @@ public record RequestPeek(
     boolean hasMessages,
     boolean hasPrompt,
     boolean hasInput,
+    boolean hasMaxTokens,
     String user) {
 
   public boolean hasStreamOptions() {

@@ -23,7 +23,7 @@ public final class RequestPeeker {
       int objectStart = (int) p.currentTokenLocation().getByteOffset();
       String model = null;
       int modelStart = -1, modelEnd = -1, soStart = -1, soEnd = -1;
-      boolean stream = false, usageRequested = false, messages = false, prompt = false, input = false;
+      boolean stream = false, usageRequested = false, messages = false, prompt = false, input = false, maxTokens = false;
       String user = null;
       JsonToken t;
       while ((t = p.nextToken()) == JsonToken.FIELD_NAME) {
@@ -62,6 +62,10 @@ public final class RequestPeeker {
             input = v != JsonToken.VALUE_NULL;
             p.skipChildren();
           }
+          case "max_tokens" -> {
+            maxTokens = v != JsonToken.VALUE_NULL;
+            p.skipChildren();
+          }
           case "user" -> {
             if (v == JsonToken.VALUE_STRING) user = p.getText();
           }
@@ -71,7 +75,7 @@ public final class RequestPeeker {
       if (t != JsonToken.END_OBJECT) throw ApiError.invalidJson("unexpected " + describe(t));
       if (p.nextToken() != null) throw ApiError.invalidJson("unexpected content after the JSON object");
       return new RequestPeek(model, modelStart, modelEnd, stream, usageRequested, soStart, soEnd, objectStart,
-          messages, prompt, input, user);
+          messages, prompt, input, maxTokens, user);
     } catch (JsonParseException e) {
       var loc = e.getLocation();
       String where = loc == null ? "" : " at line " + loc.getLineNr() + ", column " + loc.getColumnNr();

@@ -231,6 +231,12 @@ final class ProxyExchange {
     r.exceptionHandler(err -> onUpstreamFailure(thisAttempt, err));
     r.endHandler(v -> {
       if (finished || thisAttempt != generation) return;
+      try {
+        translator.onEnd(this::writeStreamBytes);
+      } catch (RuntimeException e) {
+        log.warn("{}: cannot translate the end of the stream of provider '{}'", call.requestId(), target.provider().name(), e);
+      }
+      if (finished) return;
       usage = translator.usage();
       if (translator.completed()) {
         resp.end();

@@ -12,6 +12,9 @@ import java.util.function.Consumer;
 public interface StreamTranslator {
   void onChunk(Buffer chunk, Consumer<Buffer> emit);
 
+  /** The upstream closed the stream: flush whatever was held back (an unterminated last event). */
+  default void onEnd(Consumer<Buffer> emit) {}
+
   /** True once the upstream sent its proper end (e.g. {@code data: [DONE]}). */
   boolean completed();
 

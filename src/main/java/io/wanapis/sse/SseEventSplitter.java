@@ -56,6 +56,23 @@ public final class SseEventSplitter {
     compact();
   }
 
+  /**
+   * The stream ended: an event whose closing blank line never came is emitted anyway (with the
+   * blank line added to its raw bytes), as the SDKs' own parsers do.
+   */
+  public void finish(Consumer<SseEvent> out) {
+    if (len == eventStart) return;
+    if (lineStart < len) field(lineStart, len);
+    if (data == null && eventName == null) return;
+    Buffer raw = Buffer.buffer(len - eventStart + 2).appendBytes(buf, eventStart, len - eventStart).appendString("\n\n");
+    SseEvent e = new SseEvent(raw, eventName, data == null ? null : data.toString());
+    eventName = null;
+    data = null;
+    eventStart = lineStart = scanPos = len;
+    compact();
+    out.accept(e);
+  }
+
   /** Bytes of an unfinished event still held (a stream that ends here was cut mid-event). */
   public int pendingBytes() {
     return len - eventStart;

@@ -87,14 +87,14 @@ class ConfigLoaderTest {
   @Test
   void embeddedDefaultServesSimulatorAndRealProvidersWithKeys() {
     Settings none = new SettingsResolver(Map.<String, String>of()::get).resolve(null, "x", null, null);
-    assertThat(none.providers()).extracting(Settings.ProviderSpec::name).containsExactly("simulator");
+    assertThat(none.providers()).extracting(Settings.ProviderSpec::name).containsExactly("simulator", "simulator-anthropic");
     assertThat(none.models().get(0).name()).isEqualTo("gpt-4o-mini");
-    assertThat(none.models()).allSatisfy(m -> assertThat(m.deployments().get(0).provider()).isEqualTo("simulator"));
+    assertThat(none.models()).allSatisfy(m -> assertThat(m.deployments().get(0).provider()).startsWith("simulator"));
 
     Settings withKey = new SettingsResolver(env::get).resolve(null, "x", 4100, null);
     assertThat(withKey.port()).isEqualTo(4100);
     assertThat(withKey.masterKey()).isEqualTo("sk-master-from-env");
-    assertThat(withKey.providers()).extracting(Settings.ProviderSpec::name).containsExactly("simulator", "openai");
+    assertThat(withKey.providers()).extracting(Settings.ProviderSpec::name).containsExactly("simulator", "simulator-anthropic", "openai");
     assertThat(withKey.models()).filteredOn(m -> m.name().equals("gpt-4o"))
         .allSatisfy(m -> assertThat(m.deployments().get(0).provider()).isEqualTo("openai"));
     assertThat(withKey.models()).extracting(Settings.ModelSpec::name).contains("openai/*", "sim/*");

@@ -58,6 +58,11 @@ final class AnthropicPassthroughStream implements StreamTranslator {
     }
   }
 
+  @Override
+  public void onEnd(Consumer<Buffer> emit) {
+    splitter.finish(e -> onEvent(e, emit));
+  }
+
   @Override public boolean completed() { return completed; }
   @Override public boolean emittedAny() { return emitted; }
   @Override public Usage usage() { return usage; }

@@ -117,6 +117,11 @@ public final class AnthropicStreamDecoder implements StreamDecoder {
   }
 
   @Override
+  public void end(Consumer<StreamEvent> out) {
+    splitter.finish(e -> onEvent(e, out));
+  }
+
+  @Override
   public boolean completed() {
     return completed;
   }

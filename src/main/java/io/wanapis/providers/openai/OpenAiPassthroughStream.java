@@ -99,6 +99,11 @@ final class OpenAiPassthroughStream implements StreamTranslator {
     return code == null || code.isEmpty() ? "upstream_stream_error" : code;
   }
 
+  @Override
+  public void onEnd(Consumer<Buffer> emit) {
+    splitter.finish(e -> onEvent(e, emit));
+  }
+
   @Override public boolean completed() { return completed; }
   @Override public boolean emittedAny() { return emitted; }
   @Override public Usage usage() { return usage; }

@@ -103,6 +103,11 @@ public final class OpenAiStreamDecoder implements StreamDecoder {
   }
 
   @Override
+  public void end(Consumer<StreamEvent> out) {
+    splitter.finish(e -> onEvent(e, out));
+  }
+
+  @Override
   public boolean completed() {
     return completed;
   }
