@@ -6,13 +6,12 @@ import io.wanapis.config.Settings.ProviderSpec;
 import io.wanapis.ingress.HttpFront;
 import io.wanapis.ingress.anthropic.AnthropicIngress;
 import io.wanapis.providers.ProviderAdapter;
-import io.wanapis.providers.anthropic.AnthropicAdapter;
+import io.wanapis.providers.Adapters;
 import io.wanapis.usage.TokenCounter;
 import io.wanapis.ingress.openai.OpenAiIngress;
 import io.wanapis.pipeline.GatewayRuntime;
 import io.wanapis.pipeline.Pipeline;
 import io.wanapis.providers.Provider;
-import io.wanapis.providers.openai.OpenAiCompatibleAdapter;
 import io.wanapis.routing.ModelRegistry;
 import io.wanapis.simulator.Simulator;
 import io.wanapis.simulator.SimulatorOptions;
@@ -86,10 +85,10 @@ public final class Gateway {
       }
       Map<String, Provider> byName = new LinkedHashMap<>();
       for (ProviderSpec spec : settings.providers()) {
-        URI base = spec.simulated()
-            ? URI.create("http://127.0.0.1:" + sp + (spec.type().openAiProtocol() ? "/v1" : ""))
-            : spec.baseUrl();
-        ProviderAdapter adapter = spec.type().openAiProtocol() ? new OpenAiCompatibleAdapter() : new AnthropicAdapter();
+        // The simulator serves every protocol on one port, each under its provider's own paths.
+        boolean openAiBase = spec.type().openAiProtocol() && spec.type() != io.wanapis.config.ProviderType.AZURE;
+        URI base = spec.simulated() ? URI.create("http://127.0.0.1:" + sp + (openAiBase ? "/v1" : "")) : spec.baseUrl();
+        ProviderAdapter adapter = Adapters.forType(spec.type(), spec);
         Provider p = new Provider(vertx, spec, base, adapter);
         providers.add(p);
         byName.put(spec.name(), p);

@@ -13,7 +13,8 @@ public record GatewayConfig(
     TimeoutConfig timeouts,
     List<ProviderConfig> providers,
     List<ModelConfig> models,
-    AccessLogConfig accessLog) {
+    AccessLogConfig accessLog,
+    Boolean dropParams) {
 
   public record ServerConfig(String host, Integer port, Long maxBodyBytes, Integer eventLoops) {}
 
@@ -30,7 +31,20 @@ public record GatewayConfig(
       TimeoutConfig timeouts,
       Integer maxConnections,
       Boolean streamUsage,
-      Boolean simulated) {}
+      Boolean simulated,
+      String apiVersion,
+      Boolean dropParams,
+      String region,
+      String awsAccessKeyId,
+      String awsSecretAccessKey,
+      String awsSessionToken) {
+
+    /** The few fields the embedded default sets. */
+    public static ProviderConfig of(String name, String type, String apiKey, List<String> forwardHeaders, Boolean simulated) {
+      return new ProviderConfig(name, type, null, apiKey, null, forwardHeaders, null, null, null, simulated, null, null, null,
+          null, null, null);
+    }
+  }
 
   public record ModelConfig(String name, List<DeploymentConfig> deployments, TimeoutConfig timeouts) {}
 

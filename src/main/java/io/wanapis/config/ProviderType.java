@@ -13,6 +13,11 @@ public enum ProviderType {
   OPENAI("openai", "https://api.openai.com/v1", "OPENAI_API_KEY"),
   OPENAI_COMPATIBLE("openai-compatible", null, null),
   ANTHROPIC("anthropic", "https://api.anthropic.com", "ANTHROPIC_API_KEY"),
+  GEMINI("gemini", "https://generativelanguage.googleapis.com", "GEMINI_API_KEY"),
+  /** Azure OpenAI: base_url is the resource endpoint, e.g. https://my-resource.openai.azure.com. */
+  AZURE("azure", null, "AZURE_OPENAI_API_KEY"),
+  /** base_url defaults to https://bedrock-runtime.{region}.amazonaws.com. */
+  BEDROCK("bedrock", null, null),
   SIMULATOR("simulator", null, null),
   DEEPSEEK("deepseek", "https://api.deepseek.com/v1", "DEEPSEEK_API_KEY"),
   MISTRAL("mistral", "https://api.mistral.ai/v1", "MISTRAL_API_KEY"),
@@ -40,9 +45,14 @@ public enum ProviderType {
   public String defaultBaseUrl() { return defaultBaseUrl; }
   public String keyEnvVar() { return keyEnvVar; }
 
-  /** True for the types served by the OpenAI-compatible adapter. */
+  /** True for the types served by the OpenAI-compatible adapter (Azure included: same protocol, other URLs). */
   public boolean openAiProtocol() {
-    return this != ANTHROPIC;
+    return this != ANTHROPIC && this != GEMINI && this != BEDROCK;
+  }
+
+  /** Azure's REST api-version when the config gives none ("v1" selects the version-less v1 surface). */
+  public String defaultApiVersion() {
+    return this == AZURE ? "2024-10-21" : null;
   }
 
   public static Optional<ProviderType> byId(String id) {

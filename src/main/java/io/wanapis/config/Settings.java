@@ -37,7 +37,19 @@ public record Settings(
       Timeouts timeouts,
       int maxConnections,
       boolean streamUsage,
-      boolean simulated) {}
+      boolean simulated,
+      String apiVersion,
+      boolean dropParams,
+      String region,
+      AwsCredentials aws) {}
+
+  /** Static AWS credentials for Bedrock's SigV4 signing (session token optional). */
+  public record AwsCredentials(String accessKeyId, String secretAccessKey, String sessionToken) {
+    @Override
+    public String toString() {
+      return "AwsCredentials[" + accessKeyId + ", secret hidden]";
+    }
+  }
 
   /**
    * A model clients can name; a name ending in '/*' matches any suffix (see docs/configuration.md).

@@ -51,7 +51,7 @@ public final class SettingsResolver {
     int loops = server.eventLoops() != null ? server.eventLoops() : Math.max(1, Runtime.getRuntime().availableProcessors());
 
     Timeouts timeouts = Timeouts.DEFAULT.with(cfg.timeouts());
-    List<ProviderSpec> providers = providers(cfg.providers(), timeouts, source);
+    List<ProviderSpec> providers = providers(cfg.providers(), timeouts, source, Boolean.TRUE.equals(cfg.dropParams()));
     Map<String, ProviderSpec> byName = new LinkedHashMap<>();
     for (ProviderSpec p : providers) {
       if (byName.put(p.name(), p) != null) throw new ConfigException(source + ": provider name '" + p.name() + "' is used twice");
@@ -75,13 +75,13 @@ public final class SettingsResolver {
   GatewayConfig defaultConfig() {
     List<ProviderConfig> providers = new ArrayList<>();
     List<ModelConfig> models = new ArrayList<>();
-    providers.add(new ProviderConfig("simulator", "simulator", null, null, null, List.of("x-sim-*"), null, null, null, null));
-    providers.add(new ProviderConfig("simulator-anthropic", "anthropic", null, null, null, List.of("x-sim-*"), null, null, null, true));
+    providers.add(ProviderConfig.of("simulator", "simulator", null, List.of("x-sim-*"), null));
+    providers.add(ProviderConfig.of("simulator-anthropic", "anthropic", null, List.of("x-sim-*"), true));
     ProviderType openAiLike = null;
     for (ProviderType t : ProviderType.values()) {
       String key = t.keyEnvVar() == null ? null : env.apply(t.keyEnvVar());
       if (key == null || key.isBlank()) continue;
-      providers.add(new ProviderConfig(t.id(), t.id(), null, key, null, null, null, null, null, null));
+      providers.add(ProviderConfig.of(t.id(), t.id(), key, null, null));
       models.add(new ModelConfig(t.id() + "/*", List.of(new DeploymentConfig(t.id(), "*", null)), null));
       if (t == ProviderType.OPENAI) openAiLike = t;
     }
@@ -96,10 +96,10 @@ public final class SettingsResolver {
     }
     models.add(new ModelConfig("sim/*", List.of(new DeploymentConfig("simulator", "*", null)), null));
     models.add(new ModelConfig("sim-claude/*", List.of(new DeploymentConfig("simulator-anthropic", "*", null)), null));
-    return new GatewayConfig(null, null, null, null, providers, models, null);
+    return new GatewayConfig(null, null, null, null, providers, models, null, null);
   }
 
-  private List<ProviderSpec> providers(List<ProviderConfig> list, Timeouts defaults, String source) {
+  private List<ProviderSpec> providers(List<ProviderConfig> list, Timeouts defaults, String source, boolean dropParamsGlobally) {
     List<ProviderSpec> out = new ArrayList<>();
     if (list == null) return out;
     for (int i = 0; i < list.size(); i++) {
@@ -114,6 +114,11 @@ public final class SettingsResolver {
       URI baseUrl = null;
       if (!simulated) {
         String url = p.baseUrl() != null ? p.baseUrl() : type.defaultBaseUrl();
+        if (url == null && type == ProviderType.BEDROCK) {
+          String region = p.region() != null ? p.region() : regionFromEnv(type);
+          if (region == null) throw new ConfigException(at + " ('" + p.name() + "'): bedrock needs region (or AWS_REGION) or base_url");
+          url = "https://bedrock-runtime." + region + ".amazonaws.com";
+        }
         if (url == null) throw new ConfigException(at + " ('" + p.name() + "'): base_url is required for type " + type.id());
         baseUrl = parseUrl(url, at + ".base_url");
       }
@@ -125,7 +130,11 @@ public final class SettingsResolver {
       int maxConn = p.maxConnections() != null ? p.maxConnections() : 1000;
       if (maxConn < 1) throw new ConfigException(at + ".max_connections must be at least 1");
       out.add(new ProviderSpec(p.name(), type, baseUrl, apiKey, headers, List.copyOf(forward),
-          defaults.with(p.timeouts()), maxConn, p.streamUsage() == null || p.streamUsage(), simulated));
+          defaults.with(p.timeouts()), maxConn, p.streamUsage() == null || p.streamUsage(), simulated,
+          p.apiVersion() != null ? p.apiVersion() : type.defaultApiVersion(),
+          p.dropParams() != null ? p.dropParams() : dropParamsGlobally,
+          p.region() != null ? p.region() : regionFromEnv(type),
+          awsCredentials(type, p, at)));
     }
     return out;
   }
@@ -162,6 +171,21 @@ public final class SettingsResolver {
       out.add(new ModelSpec(m.name(), List.copyOf(deps), m.timeouts()));
     }
     return out;
+  }
+
+  private String regionFromEnv(ProviderType type) {
+    if (type != ProviderType.BEDROCK) return null;
+    String r = env.apply("AWS_REGION");
+    return r != null ? r : env.apply("AWS_DEFAULT_REGION");
+  }
+
+  private Settings.AwsCredentials awsCredentials(ProviderType type, ProviderConfig p, String at) {
+    if (type != ProviderType.BEDROCK) return null;
+    String id = p.awsAccessKeyId() != null ? p.awsAccessKeyId() : env.apply("AWS_ACCESS_KEY_ID");
+    String secret = p.awsSecretAccessKey() != null ? p.awsSecretAccessKey() : env.apply("AWS_SECRET_ACCESS_KEY");
+    String token = p.awsSessionToken() != null ? p.awsSessionToken() : env.apply("AWS_SESSION_TOKEN");
+    if (id == null || secret == null) return null; // a simulated or key-less (Bedrock API key) provider
+    return new Settings.AwsCredentials(id, secret, token);
   }
 
   private static URI parseUrl(String url, String at) {

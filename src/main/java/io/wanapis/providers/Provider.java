@@ -62,8 +62,10 @@ public final class Provider {
     return o;
   }
 
+  /** The base URL as requests see it (default ports omitted, as a signer expects the Host header). */
   public String baseUrl() {
-    return (ssl ? "https://" : "http://") + host + ":" + port + basePath;
+    boolean defaultPort = ssl ? port == 443 : port == 80;
+    return (ssl ? "https://" : "http://") + host + (defaultPort ? "" : ":" + port) + basePath;
   }
 
   public Future<Void> close() {

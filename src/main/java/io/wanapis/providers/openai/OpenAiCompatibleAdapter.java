@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.wanapis.canonical.ChatResponse;
 import io.wanapis.canonical.Nodes;
 import io.wanapis.canonical.TranslatingStream;
+import io.wanapis.config.ProviderType;
 import io.wanapis.errors.ApiError;
 import io.wanapis.providers.Protocol;
 import io.wanapis.providers.anthropic.AnthropicCodec;
@@ -55,7 +56,7 @@ public final class OpenAiCompatibleAdapter implements ProviderAdapter {
     }
     String maxField = provider.spec().type() == io.wanapis.config.ProviderType.OPENAI ? "max_completion_tokens" : "max_tokens";
     var body = OpenAiCodec.encodeRequest(call.canonical(), upstreamModel, maxField);
-    return new UpstreamRequest(HttpMethod.POST, Endpoint.CHAT.path(), headers(call, provider), Buffer.buffer(Nodes.bytes(body)));
+    return new UpstreamRequest(HttpMethod.POST, path(provider, Endpoint.CHAT, upstreamModel), headers(call, provider), Buffer.buffer(Nodes.bytes(body)));
   }
 
   private MultiMap headers(InboundCall call, Provider provider) {
@@ -63,10 +64,27 @@ public final class OpenAiCompatibleAdapter implements ProviderAdapter {
     headers.set(HttpHeaders.CONTENT_TYPE, "application/json");
     headers.set(HttpHeaders.ACCEPT, call.peek().stream() ? "text/event-stream" : "application/json");
     String key = provider.spec().apiKey();
-    if (key != null && !key.isEmpty()) headers.set(HttpHeaders.AUTHORIZATION, "Bearer " + key);
+    if (key != null && !key.isEmpty()) {
+      if (provider.spec().type() == ProviderType.AZURE) headers.set("api-key", key);
+      else headers.set(HttpHeaders.AUTHORIZATION, "Bearer " + key);
+    }
     for (Map.Entry<String, String> h : provider.spec().headers().entrySet()) headers.set(h.getKey(), h.getValue());
     forward(call, provider, headers);
     return headers;
+  }
+
+  /**
+   * Where an endpoint lives below the base URL: {@code chat/completions} for OpenAI-style servers
+   * (base URL ends in /v1); for Azure, {@code openai/deployments/{deployment}/chat/completions?api-version=…}
+   * (the deployment is the upstream model name), or {@code openai/v1/chat/completions} when
+   * api_version is "v1".
+   */
+  static String path(Provider provider, Endpoint endpoint, String upstreamModel) {
+    if (provider.spec().type() != ProviderType.AZURE) return endpoint.path();
+    String version = provider.spec().apiVersion();
+    if ("v1".equals(version)) return "openai/v1/" + endpoint.path();
+    return "openai/deployments/" + java.net.URLEncoder.encode(upstreamModel, java.nio.charset.StandardCharsets.UTF_8)
+        + "/" + endpoint.path() + "?api-version=" + version;
   }
 
   /** Copies the client headers the operator allowed for this provider ({@code forward_headers}). */
@@ -90,7 +108,7 @@ public final class OpenAiCompatibleAdapter implements ProviderAdapter {
     }
     MultiMap headers = headers(call, provider);
     Buffer out = body.isUnchanged() ? Buffer.buffer(call.bodyLength()).appendBytes(call.body(), 0, call.bodyLength()) : body.toBuffer();
-    return new UpstreamRequest(HttpMethod.POST, call.endpoint().path(), headers, out);
+    return new UpstreamRequest(HttpMethod.POST, path(provider, call.endpoint(), upstreamModel), headers, out);
   }
 
   /** The client's stream_options object with include_usage set (rare path: a small tree is fine). */

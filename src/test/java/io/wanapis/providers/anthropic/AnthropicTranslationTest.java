@@ -13,6 +13,7 @@ import io.wanapis.providers.openai.OpenAiStreamEncoder;
 import io.wanapis.sse.SseEvent;
 import io.wanapis.sse.SseEventSplitter;
 import io.wanapis.testing.Fixtures;
+import io.wanapis.testing.OpenAiStreams;
 import io.vertx.core.buffer.Buffer;
 import java.nio.file.Files;
 import java.util.ArrayList;
@@ -117,41 +118,10 @@ class AnthropicTranslationTest {
     }
   }
 
-  /** Reassembles an OpenAI stream into text, reasoning, tool calls (id → name+args) and finish reason. */
-  static Map<String, String> assembleOpenAi(String sse) throws Exception {
-    Map<String, String> out = new LinkedHashMap<>();
-    StringBuilder text = new StringBuilder(), reasoning = new StringBuilder();
-    Map<Integer, String> ids = new LinkedHashMap<>();
-    Map<Integer, StringBuilder> args = new LinkedHashMap<>();
-    List<SseEvent> events = new ArrayList<>();
-    new SseEventSplitter().feed(Buffer.buffer(sse), events::add);
-    for (SseEvent e : events) {
-      if (e.isDone()) { out.put("done", "true"); continue; }
-      JsonNode c = Json.MAPPER.readTree(e.data());
-      if (c.has("error")) { out.put("error", c.at("/error/code").asText()); continue; }
-      if (c.has("usage") && c.get("usage").isObject()) out.put("usage", c.at("/usage/prompt_tokens") + "/" + c.at("/usage/completion_tokens"));
-      JsonNode ch = c.path("choices").path(0);
-      if (ch.isMissingNode()) continue;
-      JsonNode d = ch.path("delta");
-      if (d.hasNonNull("content")) text.append(d.get("content").asText());
-      if (d.hasNonNull("reasoning_content")) reasoning.append(d.get("reasoning_content").asText());
-      for (JsonNode tc : d.path("tool_calls")) {
-        int i = tc.path("index").asInt();
-        if (tc.has("id")) ids.put(i, tc.get("id").asText() + ":" + tc.at("/function/name").asText());
-        args.computeIfAbsent(i, k -> new StringBuilder()).append(tc.at("/function/arguments").asText(""));
-      }
-      if (ch.hasNonNull("finish_reason")) out.put("finish", ch.get("finish_reason").asText());
-    }
-    out.put("text", text.toString());
-    out.put("reasoning", reasoning.toString());
-    ids.forEach((i, id) -> out.put("tool" + i, id + ":" + args.get(i)));
-    return out;
-  }
-
   @Test
   void recordedThinkingStreamTranslatesToOpenAiChunks() throws Exception {
     byte[] sse = Files.readAllBytes(Fixtures.path("anthropic/recorded/messages-stream-thinking.response.sse"));
-    Map<String, String> a = assembleOpenAi(translateAnthropicToOpenAi(sse, null, false));
+    Map<String, String> a = OpenAiStreams.assemble(translateAnthropicToOpenAi(sse, null, false));
     assertThat(a.get("reasoning")).isNotEmpty();
     assertThat(a.get("text")).isNotEmpty();
     assertThat(a.get("finish")).isEqualTo("stop");
@@ -162,7 +132,7 @@ class AnthropicTranslationTest {
   @Test
   void recordedToolUseStreamKeepsTheToolIdAndArguments() throws Exception {
     byte[] sse = Files.readAllBytes(Fixtures.path("anthropic/sdk-fixtures/messages-stream-tool-use.sse"));
-    Map<String, String> a = assembleOpenAi(translateAnthropicToOpenAi(sse, null, false));
+    Map<String, String> a = OpenAiStreams.assemble(translateAnthropicToOpenAi(sse, null, false));
     assertThat(a.get("tool0")).startsWith("toolu_01NRLabsLyVHZPKxbKvkfSMn:get_weather:");
     JsonNode args = Json.MAPPER.readTree(a.get("tool0").substring(a.get("tool0").indexOf(":get_weather:") + 13));
     assertThat(args.has("location")).isTrue();
@@ -173,7 +143,7 @@ class AnthropicTranslationTest {
   @Test
   void inStreamOverloadedErrorBecomesAnOpenAiErrorEvent() throws Exception {
     byte[] sse = Files.readAllBytes(Fixtures.path("anthropic/sdk-fixtures/messages-stream-error-overloaded.sse"));
-    Map<String, String> a = assembleOpenAi(translateAnthropicToOpenAi(sse, null, false));
+    Map<String, String> a = OpenAiStreams.assemble(translateAnthropicToOpenAi(sse, null, false));
     assertThat(a.get("error")).isEqualTo("upstream_unavailable");
     assertThat(a).doesNotContainKey("done");
   }
@@ -185,8 +155,8 @@ class AnthropicTranslationTest {
     for (String f : List.of("anthropic/recorded/messages-stream-thinking.response.sse",
         "anthropic/sdk-fixtures/messages-stream-tool-use.sse", "anthropic/sdk-fixtures/messages-stream-text.sse")) {
       byte[] sse = Files.readAllBytes(Fixtures.path(f));
-      Map<String, String> whole = assembleOpenAi(translateAnthropicToOpenAi(sse, null, false));
-      Map<String, String> chunked = assembleOpenAi(translateAnthropicToOpenAi(sse, new Random(seed), false));
+      Map<String, String> whole = OpenAiStreams.assemble(translateAnthropicToOpenAi(sse, null, false));
+      Map<String, String> chunked = OpenAiStreams.assemble(translateAnthropicToOpenAi(sse, new Random(seed), false));
       assertThat(chunked).as("%s seed %d", f, seed).isEqualTo(whole);
     }
   }
