@@ -27,11 +27,21 @@ public record ChatRequest(
     String user,
     Integer n,
     Long seed,
-    JsonNode metadata) {
+    JsonNode metadata,
+    java.util.Map<String, JsonNode> unmapped) {
+
+  /**
+   * Request fields the canonical model does not carry (e.g. {@code logit_bias}); an adapter that
+   * cannot honour one refuses the request with a 400 naming it, or drops it when configured to
+   * ({@link io.wanapis.providers.UnsupportedParams}).
+   */
+  public java.util.Map<String, JsonNode> unmapped() {
+    return unmapped == null ? java.util.Map.of() : unmapped;
+  }
 
   public ChatRequest withModel(String m) {
     return new ChatRequest(m, system, messages, tools, toolChoice, parallelToolCalls, maxTokens, temperature, topP, topK,
-        stop, responseFormat, reasoning, stream, includeUsage, user, n, seed, metadata);
+        stop, responseFormat, reasoning, stream, includeUsage, user, n, seed, metadata, unmapped);
   }
 
   public String systemText() {

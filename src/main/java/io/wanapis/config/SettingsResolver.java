@@ -81,7 +81,15 @@ public final class SettingsResolver {
     for (ProviderType t : ProviderType.values()) {
       String key = t.keyEnvVar() == null ? null : env.apply(t.keyEnvVar());
       if (key == null || key.isBlank()) continue;
-      providers.add(ProviderConfig.of(t.id(), t.id(), key, null, null));
+      if (t == ProviderType.AZURE) {
+        // Azure needs its resource endpoint too (the variable its SDKs read).
+        String endpoint = env.apply("AZURE_OPENAI_ENDPOINT");
+        if (endpoint == null || endpoint.isBlank()) continue;
+        providers.add(new ProviderConfig(t.id(), t.id(), endpoint, key, null, null, null, null, null, null, null, null, null,
+            null, null, null));
+      } else {
+        providers.add(ProviderConfig.of(t.id(), t.id(), key, null, null));
+      }
       models.add(new ModelConfig(t.id() + "/*", List.of(new DeploymentConfig(t.id(), "*", null)), null));
       if (t == ProviderType.OPENAI) openAiLike = t;
     }

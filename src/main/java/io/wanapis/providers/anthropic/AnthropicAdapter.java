@@ -21,7 +21,9 @@ import io.wanapis.providers.openai.OpenAiStreamEncoder;
 import io.vertx.core.MultiMap;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpMethod;
+import io.wanapis.providers.UnsupportedParams;
 import java.util.Map;
+import java.util.Set;
 
 /**
  * Anthropic Messages API ({@code base_url} is the bare host, e.g. {@code https://api.anthropic.com}).
@@ -66,19 +68,12 @@ public final class AnthropicAdapter implements ProviderAdapter {
       }
       headers.set("anthropic-version", API_VERSION);
       ChatRequest r = call.canonical();
-      refuseWhatAnthropicCannotDo(r, call);
+      UnsupportedParams.check(r, Set.of(), false, call, provider);
       body = Buffer.buffer(Nodes.bytes(AnthropicCodec.encodeRequest(r, upstreamModel)));
       path = "v1/messages";
     }
     io.wanapis.providers.openai.OpenAiCompatibleAdapter.forward(call, provider, headers);
     return new UpstreamRequest(HttpMethod.POST, path, headers, body);
-  }
-
-  /** Parameters Anthropic cannot honour: a clear 400 naming them (see docs/providers.md). */
-  private static void refuseWhatAnthropicCannotDo(ChatRequest r, InboundCall call) {
-    if (r.n() != null && r.n() > 1) {
-      throw ApiError.invalidParameter("n", "Model '" + call.peek().model() + "' (Anthropic) returns one choice; 'n' must be 1.");
-    }
   }
 
   private static boolean jsonMode(InboundCall call) {

@@ -84,7 +84,20 @@ public final class AnthropicCodec {
         Nodes.integer(body, "max_tokens"), Nodes.number(body, "temperature"), Nodes.number(body, "top_p"),
         Nodes.integer(body, "top_k"), Nodes.strings(Nodes.node(body, "stop_sequences")), null, reasoning,
         Boolean.TRUE.equals(Nodes.bool(body, "stream")), true, meta == null ? null : Nodes.text(meta, "user_id"),
-        null, null, meta);
+        null, null, meta, unmapped(body));
+  }
+
+  private static final java.util.Set<String> MAPPED = java.util.Set.of("model", "messages", "system", "tools", "tool_choice",
+      "max_tokens", "temperature", "top_p", "top_k", "stop_sequences", "stream", "metadata", "thinking",
+      // Anthropic-side hints with no meaning for another provider
+      "service_tier", "container", "context_management", "mcp_servers");
+
+  private static java.util.Map<String, JsonNode> unmapped(JsonNode body) {
+    java.util.Map<String, JsonNode> out = new java.util.LinkedHashMap<>();
+    for (var e : body.properties()) {
+      if (!MAPPED.contains(e.getKey()) && !e.getValue().isNull()) out.put(e.getKey(), e.getValue());
+    }
+    return out;
   }
 
   private static List<Part> blocks(JsonNode content, String where) {

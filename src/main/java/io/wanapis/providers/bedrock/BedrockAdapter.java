@@ -14,6 +14,7 @@ import io.wanapis.providers.Protocol;
 import io.wanapis.providers.Provider;
 import io.wanapis.providers.ProviderAdapter;
 import io.wanapis.providers.StreamTranslator;
+import io.wanapis.providers.UnsupportedParams;
 import io.wanapis.providers.UpstreamRequest;
 import io.wanapis.providers.anthropic.AnthropicCodec;
 import io.wanapis.providers.anthropic.AnthropicStreamEncoder;
@@ -48,6 +49,7 @@ public final class BedrockAdapter implements ProviderAdapter {
   public UpstreamRequest prepare(InboundCall call, Provider provider, String upstreamModel) {
     boolean stream = call.peek().stream();
     String path = "model/" + URLEncoder.encode(upstreamModel, StandardCharsets.UTF_8) + (stream ? "/converse-stream" : "/converse");
+    UnsupportedParams.check(call.canonical(), java.util.Set.of(), false, call, provider);
     byte[] body = Nodes.bytes(BedrockCodec.encodeRequest(call.canonical()));
     MultiMap headers = MultiMap.caseInsensitiveMultiMap();
     headers.set("content-type", "application/json");

@@ -13,6 +13,7 @@ import io.wanapis.providers.Protocol;
 import io.wanapis.providers.Provider;
 import io.wanapis.providers.ProviderAdapter;
 import io.wanapis.providers.StreamTranslator;
+import io.wanapis.providers.UnsupportedParams;
 import io.wanapis.providers.UpstreamRequest;
 import io.wanapis.providers.anthropic.AnthropicCodec;
 import io.wanapis.providers.anthropic.AnthropicStreamEncoder;
@@ -42,6 +43,7 @@ public final class GeminiAdapter implements ProviderAdapter {
   @Override
   public UpstreamRequest prepare(InboundCall call, Provider provider, String upstreamModel) {
     ChatRequest r = call.canonical();
+    UnsupportedParams.check(r, GeminiCodec.HONOURED, true, call, provider);
     boolean stream = call.peek().stream();
     boolean vertex = "vertex".equals(provider.spec().apiVersion());
     String model = URLEncoder.encode(upstreamModel, StandardCharsets.UTF_8);

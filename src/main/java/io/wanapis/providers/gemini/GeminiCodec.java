@@ -31,6 +31,9 @@ import java.util.Map;
  * ids (stream or not), and maps them back to function names when the results come back.
  */
 public final class GeminiCodec {
+  /** OpenAI fields outside the canonical model that Gemini's generationConfig has too. */
+  static final java.util.Set<String> HONOURED = java.util.Set.of("presence_penalty", "frequency_penalty");
+
   private GeminiCodec() {}
 
   // ------------------------------------------------------------------ request
@@ -83,6 +86,10 @@ public final class GeminiCodec {
     if (r.topK() != null) gc.put("topK", r.topK());
     if (r.n() != null && r.n() > 1) gc.put("candidateCount", r.n());
     if (r.seed() != null) gc.put("seed", r.seed());
+    JsonNode presence = r.unmapped().get("presence_penalty");
+    if (presence != null) gc.put("presencePenalty", presence.asDouble());
+    JsonNode frequency = r.unmapped().get("frequency_penalty");
+    if (frequency != null) gc.put("frequencyPenalty", frequency.asDouble());
     if (r.stop() != null && !r.stop().isEmpty()) {
       ArrayNode s = gc.putArray("stopSequences");
       r.stop().forEach(s::add);

@@ -71,7 +71,23 @@ public final class OpenAiCodec {
         null, Nodes.strings(Nodes.node(body, "stop")), responseFormat(Nodes.node(body, "response_format")),
         effort == null ? null : new Reasoning(effort, null, true),
         Boolean.TRUE.equals(Nodes.bool(body, "stream")), so != null && so.path("include_usage").asBoolean(false),
-        Nodes.text(body, "user"), Nodes.integer(body, "n"), Nodes.longValue(body, "seed"), Nodes.node(body, "metadata"));
+        Nodes.text(body, "user"), Nodes.integer(body, "n"), Nodes.longValue(body, "seed"), Nodes.node(body, "metadata"),
+        unmapped(body));
+  }
+
+  /** Fields the canonical request carries; everything else is "unmapped" (see ChatRequest#unmapped). */
+  private static final java.util.Set<String> MAPPED = java.util.Set.of("model", "messages", "tools", "tool_choice",
+      "parallel_tool_calls", "max_tokens", "max_completion_tokens", "temperature", "top_p", "stop", "response_format",
+      "reasoning_effort", "stream", "stream_options", "user", "n", "seed", "metadata",
+      // accepted and meaningless once translated: OpenAI-side storage, caching and tiering hints
+      "store", "service_tier", "prompt_cache_key", "safety_identifier", "include_obfuscation");
+
+  private static java.util.Map<String, JsonNode> unmapped(JsonNode body) {
+    java.util.Map<String, JsonNode> out = new java.util.LinkedHashMap<>();
+    for (var e : body.properties()) {
+      if (!MAPPED.contains(e.getKey()) && !e.getValue().isNull()) out.put(e.getKey(), e.getValue());
+    }
+    return out;
   }
 
   private static Message assistant(JsonNode m, int i) {

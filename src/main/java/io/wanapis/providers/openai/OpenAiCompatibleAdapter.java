@@ -18,6 +18,7 @@ import io.wanapis.providers.MappedResponse;
 import io.wanapis.providers.Provider;
 import io.wanapis.providers.ProviderAdapter;
 import io.wanapis.providers.StreamTranslator;
+import io.wanapis.providers.UnsupportedParams;
 import io.wanapis.providers.UpstreamRequest;
 import io.wanapis.usage.OpenAiUsageReader;
 import io.vertx.core.MultiMap;
@@ -54,6 +55,7 @@ public final class OpenAiCompatibleAdapter implements ProviderAdapter {
     if (call.endpoint() != Endpoint.MESSAGES) {
       throw ApiError.invalidParameter("model", "Provider '" + provider.name() + "' cannot serve " + call.endpoint().path() + ".");
     }
+    UnsupportedParams.check(call.canonical(), java.util.Set.of(), true, call, provider);
     String maxField = provider.spec().type() == io.wanapis.config.ProviderType.OPENAI ? "max_completion_tokens" : "max_tokens";
     var body = OpenAiCodec.encodeRequest(call.canonical(), upstreamModel, maxField);
     return new UpstreamRequest(HttpMethod.POST, path(provider, Endpoint.CHAT, upstreamModel), headers(call, provider), Buffer.buffer(Nodes.bytes(body)));
