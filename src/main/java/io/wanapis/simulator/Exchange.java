@@ -24,6 +24,7 @@ final class Exchange {
   private final HttpServerResponse response;
   private final SimulatorStats stats;
   private final SimulatorOptions options;
+  private final PromptCache promptCache;
   private final long startNanos = System.nanoTime();
   private final Set<Long> timers = new HashSet<>();
   private Protocol protocol = OpenAiProtocol.INSTANCE;
@@ -32,8 +33,10 @@ final class Exchange {
   private long tokensRequested;
   private boolean finished;
 
-  Exchange(Vertx vertx, HttpServerRequest request, SimulatorStats stats, SimulatorOptions options) {
+  Exchange(Vertx vertx, HttpServerRequest request, SimulatorStats stats, SimulatorOptions options,
+      PromptCache promptCache) {
     this.vertx = vertx;
+    this.promptCache = promptCache;
     this.request = request;
     this.response = request.response();
     this.stats = stats;
@@ -56,6 +59,10 @@ final class Exchange {
 
   FaultPlan fault() {
     return fault;
+  }
+
+  PromptCache promptCache() {
+    return promptCache;
   }
 
   Protocol protocol() {
@@ -113,12 +120,12 @@ final class Exchange {
   }
 
   void sendError(WireError error) {
-    sendJson(error.status(), error.toJson());
+    sendJson(error.status(), error.toJson(requestId));
   }
 
   /** An error a {@code status=} fault asked for, with {@code retry-after} when the fault gives one (429: always). */
   void sendFaultError(WireError error) {
-    sendJson(error.status(), error.toJson(), r -> {
+    sendJson(error.status(), error.toJson(requestId), r -> {
       if (error.status() == 429) {
         protocol.rateLimited(r, fault.retryAfterOrDefault());
       } else if (fault.retryAfterSeconds() >= 0) {

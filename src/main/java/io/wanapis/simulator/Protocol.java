@@ -12,6 +12,9 @@ interface Protocol {
   /** The protocol of a request path: Anthropic under {@code /v1/messages}, Gemini under {@code /v1beta/models/}
    * (and {@code /v1/models/...:method}), Azure under {@code /openai/}, otherwise OpenAI. */
   static Protocol forPath(String path) {
+    if (path.equals("/v1/messages") || path.startsWith("/v1/messages/")) {
+      return AnthropicProtocol.INSTANCE;
+    }
     return OpenAiProtocol.INSTANCE;
   }
 

@@ -27,6 +27,7 @@ public final class Simulator {
   private final Vertx vertx;
   private final SimulatorOptions options;
   private final SimulatorStats stats = new SimulatorStats();
+  private final PromptCache promptCache = new PromptCache();
   private HttpServer server;
 
   public Simulator(Vertx vertx, SimulatorOptions options) {
@@ -69,13 +70,18 @@ public final class Simulator {
     return stats;
   }
 
+  /** Forgets every cached prompt prefix (Anthropic {@code cache_control}), so the next request writes again. */
+  public void clearPromptCache() {
+    promptCache.clear();
+  }
+
   public SimulatorOptions options() {
     return options;
   }
 
   private void onRequest(HttpServerRequest request) {
     stats.countRequest();
-    var exchange = new Exchange(vertx, request, stats, options);
+    var exchange = new Exchange(vertx, request, stats, options, promptCache);
     // a client that goes away before the body arrived is counted by the exchange's close handler
     request.body().onSuccess(body -> onBody(exchange, body));
   }

@@ -8,4 +8,9 @@ interface WireError {
   int status();
 
   ObjectNode toJson();
+
+  /** The body of the answer whose request-id header is {@code requestId} (Anthropic repeats it in the body). */
+  default ObjectNode toJson(String requestId) {
+    return toJson();
+  }
 }
