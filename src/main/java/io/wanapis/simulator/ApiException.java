@@ -1,18 +1,18 @@
 package io.wanapis.simulator;
 
-/** Thrown while reading a request to answer it with an OpenAI error body. */
+/** Thrown while reading a request to answer it with an error body in the request's wire protocol. */
 final class ApiException extends RuntimeException {
 
   private static final long serialVersionUID = 1L;
 
-  private final transient OpenAiError error;
+  private final transient WireError error;
 
-  ApiException(OpenAiError error) {
-    super(error.message(), null, false, false);
+  ApiException(WireError error) {
+    super(error.toString(), null, false, false);
     this.error = error;
   }
 
-  OpenAiError error() {
+  WireError error() {
     return error;
   }
 }

@@ -72,18 +72,18 @@ final class ChatCompletionsEndpoint implements Endpoint {
     List<SseEvent> streamEvents() {
       List<SseEvent> events = new ArrayList<>();
       for (PlannedChoice choice : choices) {
-        events.add(new SseEvent(chunk(choice.index(), roleDelta(choice), null), false));
+        events.add(SseEvent.data(chunk(choice.index(), roleDelta(choice), null), false));
         for (String piece : choice.pieces().texts()) {
-          events.add(new SseEvent(chunk(choice.index(), pieceDelta(choice, piece), null), true));
+          events.add(SseEvent.data(chunk(choice.index(), pieceDelta(choice, piece), null), true));
         }
-        events.add(new SseEvent(chunk(choice.index(), Json.object(), choice.finishReason()), false));
+        events.add(SseEvent.data(chunk(choice.index(), Json.object(), choice.finishReason()), false));
       }
       if (request.includeUsage()) {
         ObjectNode last = chunkEnvelope();
         last.putArray("choices");
         last.set("usage", Usage.chat(promptTokens, completionTokens()));
         obfuscate(last);
-        events.add(new SseEvent(Json.write(last), false));
+        events.add(SseEvent.data(Json.write(last), false));
       }
       return events;
     }

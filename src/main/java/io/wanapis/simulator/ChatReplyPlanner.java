@@ -69,40 +69,58 @@ final class ChatReplyPlanner {
   }
 
   /**
+   * What a reply is made from, whatever the protocol: the model name, how many images the conversation
+   * holds, the tool results at its end (name and text, in order) and the last user text.
+   */
+  record ReplyContext(String model, int images, List<String[]> toolResults, String lastUserText) {}
+
+  static String prose(ChatRequest request, int index) {
+    List<String[]> results = new ArrayList<>();
+    List<JsonNode> messages = request.messages();
+    for (int i = messages.size() - 1; i >= 0 && "tool".equals(MessageContent.role(messages.get(i))); i--) {
+      JsonNode message = messages.get(i);
+      results.add(0, new String[] {toolNameFor(messages, Json.text(message, "tool_call_id")), MessageContent.text(message)});
+    }
+    int images = request.messages().stream().mapToInt(MessageContent::imageCount).sum();
+    return prose(new ReplyContext(request.model(), images, results, lastUserText(request)), index);
+  }
+
+  /**
    * The reply text: a greeting naming the model, how many images it saw, and either the tool results it
    * was given or a quote of the start of the last user message. Choices after the first are marked as
    * alternatives so n > 1 gives distinct texts.
    */
-  static String prose(ChatRequest request, int index) {
+  static String prose(ReplyContext context, int index) {
     var sb = new StringBuilder();
     if (index > 0) {
       sb.append("Alternative ").append(index + 1).append(": ");
     }
-    sb.append("Hello! This is the WanAPIs simulator answering as ").append(request.model()).append('.');
-    int images = request.messages().stream().mapToInt(MessageContent::imageCount).sum();
+    sb.append("Hello! This is the WanAPIs simulator answering as ").append(context.model()).append('.');
+    int images = context.images();
     if (images > 0) {
       sb.append(" I saw ").append(images).append(images == 1 ? " image." : " images.");
     }
-    List<String> toolResults = trailingToolResults(request);
-    if (!toolResults.isEmpty()) {
-      toolResults.forEach(r -> sb.append(' ').append(r));
+    if (!context.toolResults().isEmpty()) {
+      context.toolResults().forEach(r -> sb.append(" The tool ").append(r[0]).append(" returned: ")
+          .append(quote(r[1])).append('.'));
     } else {
-      String said = lastUserText(request);
+      String said = context.lastUserText();
       sb.append(said.isEmpty() ? " You said nothing." : " You said: \"" + quote(said) + "\"");
     }
     return sb.toString();
   }
 
-  /** "The tool get_capital returned: London." for each tool message at the end of the conversation. */
-  private static List<String> trailingToolResults(ChatRequest request) {
-    List<JsonNode> messages = request.messages();
-    List<String> results = new ArrayList<>();
-    for (int i = messages.size() - 1; i >= 0 && "tool".equals(MessageContent.role(messages.get(i))); i--) {
-      JsonNode message = messages.get(i);
-      String name = toolNameFor(messages, Json.text(message, "tool_call_id"));
-      results.add(0, "The tool " + name + " returned: " + quote(MessageContent.text(message)) + ".");
+  /**
+   * The tool a model calls when it must call one: the first of {@code names} it has not called yet in this
+   * conversation (so a forced agent loop moves on, as the recorded models did), else the first one.
+   */
+  static String nextTool(List<String> names, java.util.Set<String> alreadyCalled) {
+    for (String name : names) {
+      if (!alreadyCalled.contains(name)) {
+        return name;
+      }
     }
-    return results;
+    return names.get(0);
   }
 
   private static String toolNameFor(List<JsonNode> messages, String toolCallId) {

@@ -86,15 +86,15 @@ final class CompletionsEndpoint implements Endpoint {
       List<SseEvent> events = new ArrayList<>();
       for (Choice choice : choices) {
         for (String piece : choice.pieces().texts()) {
-          events.add(new SseEvent(chunk(choice.index(), piece, null), true));
+          events.add(SseEvent.data(chunk(choice.index(), piece, null), true));
         }
-        events.add(new SseEvent(chunk(choice.index(), "", choice.finishReason()), false));
+        events.add(SseEvent.data(chunk(choice.index(), "", choice.finishReason()), false));
       }
       if (includeUsage) {
         ObjectNode last = envelope();
         last.putArray("choices");
         last.set("usage", Usage.legacy(promptTokens, completionTokens()));
-        events.add(new SseEvent(Json.write(last), false));
+        events.add(SseEvent.data(Json.write(last), false));
       }
       return events;
     }

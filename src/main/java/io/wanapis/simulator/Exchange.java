@@ -24,15 +24,19 @@ final class Exchange {
   private final HttpServerResponse response;
   private final SimulatorStats stats;
   private final SimulatorOptions options;
+  private final PromptCache promptCache;
   private final long startNanos = System.nanoTime();
-  private final String requestId = Ids.request();
   private final Set<Long> timers = new HashSet<>();
+  private Protocol protocol = OpenAiProtocol.INSTANCE;
+  private String requestId = protocol.newRequestId();
   private FaultPlan fault = FaultPlan.NONE;
   private long tokensRequested;
   private boolean finished;
 
-  Exchange(Vertx vertx, HttpServerRequest request, SimulatorStats stats, SimulatorOptions options) {
+  Exchange(Vertx vertx, HttpServerRequest request, SimulatorStats stats, SimulatorOptions options,
+      PromptCache promptCache) {
     this.vertx = vertx;
+    this.promptCache = promptCache;
     this.request = request;
     this.response = request.response();
     this.stats = stats;
@@ -55,6 +59,24 @@ final class Exchange {
 
   FaultPlan fault() {
     return fault;
+  }
+
+  PromptCache promptCache() {
+    return promptCache;
+  }
+
+  Protocol protocol() {
+    return protocol;
+  }
+
+  /** Sets the wire protocol of the answer (headers, error envelope, stream framing) and a request id in its shape. */
+  void protocol(Protocol protocol) {
+    this.protocol = protocol;
+    this.requestId = protocol.newRequestId();
+  }
+
+  String requestId() {
+    return requestId;
   }
 
   void fault(FaultPlan plan) {
@@ -97,15 +119,15 @@ final class Exchange {
     sendJson(status, body, r -> { });
   }
 
-  void sendError(OpenAiError error) {
-    sendJson(error.status(), error.toJson());
+  void sendError(WireError error) {
+    sendJson(error.status(), error.toJson(requestId));
   }
 
   /** An error a {@code status=} fault asked for, with {@code retry-after} when the fault gives one (429: always). */
-  void sendFaultError(OpenAiError error) {
-    sendJson(error.status(), error.toJson(), r -> {
+  void sendFaultError(WireError error) {
+    sendJson(error.status(), error.toJson(requestId), r -> {
       if (error.status() == 429) {
-        OpenAiHeaders.rateLimited(r, fault.retryAfterOrDefault());
+        protocol.rateLimited(r, fault.retryAfterOrDefault());
       } else if (fault.retryAfterSeconds() >= 0) {
         r.putHeader("retry-after", Long.toString(fault.retryAfterSeconds()));
       }
@@ -113,29 +135,41 @@ final class Exchange {
   }
 
   /** @param extraHeaders applied after the standard headers, so it can override them */
-  private void sendJson(int status, JsonNode body, Consumer<HttpServerResponse> extraHeaders) {
+  void sendJson(int status, JsonNode body, Consumer<HttpServerResponse> extraHeaders) {
     if (finished) {
       return;
     }
     finished = true;
     cancelTimers();
-    response.setStatusCode(status).putHeader("content-type", OpenAiHeaders.JSON);
-    OpenAiHeaders.apply(response, requestId, elapsedMs(), tokensRequested);
+    response.setStatusCode(status).putHeader("content-type", protocol.jsonContentType());
+    protocol.headers(response, requestId, elapsedMs(), tokensRequested);
     extraHeaders.accept(response);
     response.end(Json.write(body));
+  }
+
+  /** A complete body that is not a single JSON object (e.g. Gemini's JSON-array stream form). */
+  void sendRaw(int status, String contentType, String body) {
+    if (finished) {
+      return;
+    }
+    finished = true;
+    cancelTimers();
+    response.setStatusCode(status).putHeader("content-type", contentType);
+    protocol.headers(response, requestId, elapsedMs(), tokensRequested);
+    response.end(body);
   }
 
   /** Sends the headers of a server-sent-event stream. */
   void startStream() {
     response.setStatusCode(200).setChunked(true)
-        .putHeader("content-type", OpenAiHeaders.EVENT_STREAM)
+        .putHeader("content-type", protocol.streamContentType())
         .putHeader("cache-control", "no-cache");
-    OpenAiHeaders.apply(response, requestId, elapsedMs(), tokensRequested);
+    protocol.headers(response, requestId, elapsedMs(), tokensRequested);
     response.writeHead();
   }
 
-  void writeEvent(String data) {
-    response.write("data: " + data + "\n\n");
+  void writeEvent(SseEvent event) {
+    response.write(event.wire());
   }
 
   boolean writeQueueFull() {
@@ -156,7 +190,17 @@ final class Exchange {
     }
     finished = true;
     cancelTimers();
-    response.end("data: [DONE]\n\n");
+    response.end(protocol.streamEnd());
+  }
+
+  /** Ends a stream normally after a last event that is not the protocol's usual end (an in-stream error). */
+  void endStreamWith(SseEvent last) {
+    if (finished) {
+      return;
+    }
+    finished = true;
+    cancelTimers();
+    response.end(last.wire());
   }
 
   /** Drops the connection without finishing the response: the client sees a broken connection. */

@@ -21,7 +21,11 @@ import java.util.Locale;
  *   <li>{@code hang} never answer
  *   <li>{@code cut_after=N} (streams) close the connection after N data chunks, without {@code [DONE]}
  *   <li>{@code ttft_ms=N}, {@code tps=N} override the streaming pace for this request
+ *   <li>{@code stream_error_after=N} (streams) after N content deltas, send the protocol's in-stream error
+ *       event (Anthropic: {@code event: error} with {@code overloaded_error}) and end the stream there
  * </ul>
+ *
+ * The error bodies follow the protocol of the request (OpenAI, Azure, Anthropic, Gemini).
  *
  * Absent numeric values are {@code -1} ({@code tps}: {@code NaN}).
  */
@@ -35,9 +39,16 @@ public record FaultPlan(
     boolean hang,
     int cutAfter,
     long ttftMs,
-    double tokensPerSecond) {
+    double tokensPerSecond,
+    int streamErrorAfter) {
 
-  public static final FaultPlan NONE = new FaultPlan(-1, -1, null, null, -1, false, false, -1, -1, Double.NaN);
+  public static final FaultPlan NONE = new FaultPlan(-1, -1, null, null, -1, false, false, -1, -1, Double.NaN, -1);
+
+  /** A plan without {@code stream_error_after}. */
+  public FaultPlan(int status, long retryAfterSeconds, String code, String message, long latencyMs, boolean reset,
+      boolean hang, int cutAfter, long ttftMs, double tokensPerSecond) {
+    this(status, retryAfterSeconds, code, message, latencyMs, reset, hang, cutAfter, ttftMs, tokensPerSecond, -1);
+  }
 
   /** Parses directives; {@code null} or blank gives {@link #NONE}. */
   public static FaultPlan parse(String spec) {
@@ -86,6 +97,7 @@ public record FaultPlan(
     int cutAfter = -1;
     long ttftMs = -1;
     double tps = Double.NaN;
+    int streamErrorAfter = -1;
 
     void apply(String key, String value) {
       switch (key) {
@@ -103,6 +115,7 @@ public record FaultPlan(
         case "hang" -> hang = flag(key, value);
         case "cut_after" -> cutAfter = (int) number(key, value);
         case "ttft_ms" -> ttftMs = number(key, value);
+        case "stream_error_after" -> streamErrorAfter = (int) number(key, value);
         case "tps" -> {
           try {
             tps = Double.parseDouble(required(key, value));
@@ -115,7 +128,8 @@ public record FaultPlan(
     }
 
     FaultPlan build() {
-      return new FaultPlan(status, retryAfter, code, message, latencyMs, reset, hang, cutAfter, ttftMs, tps);
+      return new FaultPlan(status, retryAfter, code, message, latencyMs, reset, hang, cutAfter, ttftMs, tps,
+          streamErrorAfter);
     }
 
     private static String required(String key, String value) {

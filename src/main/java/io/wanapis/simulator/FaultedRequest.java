@@ -9,6 +9,11 @@ final class FaultedRequest {
 
   /** The requested model, for messages such as "Rate limit reached for gpt-4o"; a placeholder if unreadable. */
   static String model(String body) {
+    return model(body, "gpt-4o");
+  }
+
+  /** The requested model, or {@code fallback} if unreadable. */
+  static String model(String body, String fallback) {
     try {
       JsonNode node = Json.MAPPER.readTree(body);
       if (node != null && node.path("model").isTextual()) {
@@ -17,7 +22,7 @@ final class FaultedRequest {
     } catch (java.io.IOException | RuntimeException ignored) {
       // a fault answers whatever was sent
     }
-    return "gpt-4o";
+    return fallback;
   }
 
   /** Rough prompt size (tokens of the raw body), for the context-length error. */

@@ -2,7 +2,7 @@ package io.wanapis.simulator;
 
 import java.util.concurrent.ThreadLocalRandom;
 
-/** Random identifiers in the shapes OpenAI uses. */
+/** Random identifiers in the shapes the providers use. */
 final class Ids {
 
   private static final String ALNUM = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789";
@@ -24,6 +24,31 @@ final class Ids {
 
   static String toolCall() {
     return "call_" + random(ALNUM, 24);
+  }
+
+  /** Anthropic message ids: {@code msg_01} and 22 letters or digits. */
+  static String anthropicMessage() {
+    return "msg_01" + random(ALNUM, 22);
+  }
+
+  /** Anthropic tool-use ids: {@code toolu_} and 24 letters or digits (the recorded ones start with 01). */
+  static String anthropicToolUse() {
+    return "toolu_01" + random(ALNUM, 22);
+  }
+
+  /** Anthropic request ids, e.g. {@code req_011Ca7jT9AHpgXgdv8igm4z9}. */
+  static String anthropicRequest() {
+    return "req_011C" + random(ALNUM, 20);
+  }
+
+  /** Gemini {@code responseId}s: 23 URL-safe base64 characters. */
+  static String geminiResponse() {
+    return random(ALNUM + "_-", 23);
+  }
+
+  /** Azure's {@code apim-request-id}: a UUID. */
+  static String uuid() {
+    return java.util.UUID.randomUUID().toString();
   }
 
   static String request() {

@@ -6,7 +6,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
  * An error answer in OpenAI's envelope {@code {"error":{"message","type","param","code"}}}, with the
  * texts OpenAI really sends (see the fixtures under {@code openai/errors/}).
  */
-record OpenAiError(int status, String message, String type, String param, String code) {
+record OpenAiError(int status, String message, String type, String param, String code) implements WireError {
 
   static OpenAiError invalidRequest(String message, String param, String code) {
     return new OpenAiError(400, message, "invalid_request_error", param, code);
@@ -118,7 +118,8 @@ record OpenAiError(int status, String message, String type, String param, String
     return new OpenAiError(500, "The WanAPIs simulator failed while answering: " + e, "server_error", null, null);
   }
 
-  ObjectNode toJson() {
+  @Override
+  public ObjectNode toJson() {
     ObjectNode error = Json.object();
     error.put("message", message);
     error.put("type", type);

@@ -3,7 +3,6 @@ package io.wanapis.simulator;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
-import io.vertx.core.http.HttpMethod;
 import io.vertx.core.http.HttpServer;
 import io.vertx.core.http.HttpServerOptions;
 import io.vertx.core.http.HttpServerRequest;
@@ -14,8 +13,9 @@ import java.util.Map;
 import java.util.Objects;
 
 /**
- * A fake OpenAI upstream that speaks the real wire protocol: chat completions (plain, streamed, tool calls,
- * JSON output), legacy completions, embeddings and models, with OpenAI's headers and error bodies, plus
+ * A fake LLM upstream that speaks the real wire protocols: OpenAI (chat completions plain, streamed, with tool
+ * calls and JSON output; legacy completions, embeddings, models), the same under Azure OpenAI's URL shape,
+ * Anthropic Messages and Gemini generateContent, each with its provider's headers and error bodies, plus
  * faults on demand through the {@code x-sim-fault} header (see {@link FaultPlan}).
  *
  * <p>Runs on a plain Vert.x {@link HttpServer}; nothing blocks the event loop, delays are timers.
@@ -27,6 +27,7 @@ public final class Simulator {
   private final Vertx vertx;
   private final SimulatorOptions options;
   private final SimulatorStats stats = new SimulatorStats();
+  private final PromptCache promptCache = new PromptCache();
   private HttpServer server;
 
   public Simulator(Vertx vertx, SimulatorOptions options) {
@@ -69,13 +70,18 @@ public final class Simulator {
     return stats;
   }
 
+  /** Forgets every cached prompt prefix (Anthropic {@code cache_control}), so the next request writes again. */
+  public void clearPromptCache() {
+    promptCache.clear();
+  }
+
   public SimulatorOptions options() {
     return options;
   }
 
   private void onRequest(HttpServerRequest request) {
     stats.countRequest();
-    var exchange = new Exchange(vertx, request, stats, options);
+    var exchange = new Exchange(vertx, request, stats, options, promptCache);
     // a client that goes away before the body arrived is counted by the exchange's close handler
     request.body().onSuccess(body -> onBody(exchange, body));
   }
@@ -84,15 +90,17 @@ public final class Simulator {
     HttpServerRequest request = exchange.request();
     String body = rawBody.toString(StandardCharsets.UTF_8);
     stats.record(new RecordedRequest(request.method().name(), request.uri(), headers(request), body));
+    Protocol protocol = Protocol.forPath(request.path());
+    exchange.protocol(protocol);
     try {
-      checkApiKey(request);
-      Endpoint endpoint = route(request.method(), request.path());
-      exchange.fault(faultFor(request));
+      protocol.authenticate(request, options);
+      Endpoint endpoint = protocol.route(request);
+      exchange.fault(faultFor(request, protocol));
       exchange.after(exchange.fault().latencyMs(), () -> answer(exchange, endpoint, body));
     } catch (ApiException e) {
       exchange.sendError(e.error());
     } catch (RuntimeException e) {
-      exchange.sendError(OpenAiError.simulatorBug(e));
+      exchange.sendError(protocol.bug(e));
     }
   }
 
@@ -108,79 +116,25 @@ public final class Simulator {
     }
     try {
       if (fault.hasStatus()) {
-        String model = FaultedRequest.model(body);
-        exchange.sendFaultError(
-            OpenAiError.forFault(fault, model, fault.retryAfterOrDefault(), FaultedRequest.tokenEstimate(body)));
+        exchange.sendFaultError(exchange.protocol().faultError(fault, body));
         return;
       }
       endpoint.handle(exchange, body);
     } catch (ApiException e) {
       exchange.sendError(e.error());
     } catch (RuntimeException e) {
-      exchange.sendError(OpenAiError.simulatorBug(e));
+      exchange.sendError(exchange.protocol().bug(e));
     }
   }
 
-  private void checkApiKey(HttpServerRequest request) {
-    if (options.apiKey() == null) {
-      return;
-    }
-    String authorization = request.getHeader("authorization");
-    if (authorization == null || !authorization.regionMatches(true, 0, "Bearer ", 0, 7)
-        || authorization.substring(7).isBlank()) {
-      throw new ApiException(OpenAiError.missingApiKey());
-    }
-    String presented = authorization.substring(7).trim();
-    if (!presented.equals(options.apiKey())) {
-      throw new ApiException(OpenAiError.incorrectApiKey(presented));
-    }
-  }
-
-  private FaultPlan faultFor(HttpServerRequest request) {
+  private FaultPlan faultFor(HttpServerRequest request, Protocol protocol) {
     String header = request.getHeader(FAULT_HEADER);
     String spec = header != null ? header : options.defaultFault();
     try {
       return FaultPlan.parse(spec);
     } catch (IllegalArgumentException e) {
-      throw new ApiException(OpenAiError.invalidRequest(
-          "Invalid " + FAULT_HEADER + " header: " + e.getMessage(), null, "invalid_sim_fault"));
+      throw new ApiException(protocol.badFaultHeader("Invalid " + FAULT_HEADER + " header: " + e.getMessage()));
     }
-  }
-
-  private static Endpoint route(HttpMethod method, String path) {
-    String p = path.length() > 1 && path.endsWith("/") ? path.substring(0, path.length() - 1) : path;
-    HttpMethod expected;
-    Endpoint endpoint;
-    switch (p) {
-      case "/v1/chat/completions" -> {
-        expected = HttpMethod.POST;
-        endpoint = new ChatCompletionsEndpoint();
-      }
-      case "/v1/completions" -> {
-        expected = HttpMethod.POST;
-        endpoint = new CompletionsEndpoint();
-      }
-      case "/v1/embeddings" -> {
-        expected = HttpMethod.POST;
-        endpoint = new EmbeddingsEndpoint();
-      }
-      case "/v1/models" -> {
-        expected = HttpMethod.GET;
-        endpoint = ModelsEndpoint.list();
-      }
-      default -> {
-        if (p.startsWith("/v1/models/") && p.length() > "/v1/models/".length()) {
-          expected = HttpMethod.GET;
-          endpoint = ModelsEndpoint.retrieve(p.substring("/v1/models/".length()));
-        } else {
-          throw new ApiException(OpenAiError.unknownUrl(method.name(), path));
-        }
-      }
-    }
-    if (!method.equals(expected)) {
-      throw new ApiException(OpenAiError.wrongMethod(method.name(), path));
-    }
-    return endpoint;
   }
 
   private static Map<String, String> headers(HttpServerRequest request) {

@@ -1,9 +1,32 @@
 package io.wanapis.simulator;
 
 /**
- * One {@code data:} event of a stream.
+ * One event of a stream, exactly as it goes on the wire.
  *
- * @param generated true for events that carry a newly generated token; only those are paced at the
- *                  request's tokens-per-second (role, finish and usage chunks follow without delay)
+ * @param wire   the whole frame, separators included ({@code data: ...\n\n}, {@code event: x\ndata: ...\n\n},
+ *               Gemini's {@code data: ...\r\n\r\n})
+ * @param tokens newly generated tokens the event carries; only those events are paced at the request's
+ *               tokens-per-second (role, start, stop, finish and usage events follow without delay) and
+ *               counted as content deltas by {@code stream_error_after}
  */
-record SseEvent(String data, boolean generated) {}
+record SseEvent(String wire, int tokens) {
+
+  /** OpenAI framing: {@code data: <json>\n\n}; {@code generated} events carry one token. */
+  static SseEvent data(String json, boolean generated) {
+    return new SseEvent("data: " + json + "\n\n", generated ? 1 : 0);
+  }
+
+  /** Anthropic framing: a named event whose JSON repeats the name in {@code type}. */
+  static SseEvent named(String event, String json, int tokens) {
+    return new SseEvent("event: " + event + "\ndata: " + json + "\n\n", tokens);
+  }
+
+  /** Gemini framing: {@code data: <json>\r\n\r\n}. */
+  static SseEvent crlf(String json, int tokens) {
+    return new SseEvent("data: " + json + "\r\n\r\n", tokens);
+  }
+
+  boolean generated() {
+    return tokens > 0;
+  }
+}

@@ -35,6 +35,15 @@ final class Fixtures {
     return file;
   }
 
+  /** A fixture of any provider, e.g. {@code provider("anthropic", "recorded/x.response.json")}. */
+  static Path provider(String provider, String relative) {
+    Path file = root().resolve(provider).resolve(relative);
+    if (!Files.exists(file)) {
+      fail("Fixture missing: " + file);
+    }
+    return file;
+  }
+
   static String read(Path file) {
     try {
       return Files.readString(file, StandardCharsets.UTF_8);
