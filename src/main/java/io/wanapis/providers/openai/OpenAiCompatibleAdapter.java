@@ -110,6 +110,8 @@ public final class OpenAiCompatibleAdapter implements ProviderAdapter {
     }
     MultiMap headers = headers(call, provider);
     Buffer out = body.isUnchanged() ? Buffer.buffer(call.bodyLength()).appendBytes(call.body(), 0, call.bodyLength()) : body.toBuffer();
+    Buffer quirked = CompatQuirks.apply(provider.spec().type(), out);
+    if (quirked != null) out = quirked;
     return new UpstreamRequest(HttpMethod.POST, path(provider, call.endpoint(), upstreamModel), headers, out);
   }
 
