@@ -93,7 +93,7 @@ public final class Gateway {
         providers.add(p);
         byName.put(spec.name(), p);
       }
-      GatewayRuntime rt = new GatewayRuntime(settings, new Authenticator(masterKey), new ModelRegistry(settings.models(), byName));
+      GatewayRuntime rt = new GatewayRuntime(settings, new Authenticator(masterKey), new ModelRegistry(settings.models(), byName, new io.wanapis.routing.DeploymentState()));
       if (accessLog != null) rt.addUsageListener(accessLog);
       extraListeners.forEach(rt::addUsageListener);
       Pipeline pipeline = new Pipeline(rt, vertx);

@@ -14,7 +14,11 @@ public record GatewayConfig(
     List<ProviderConfig> providers,
     List<ModelConfig> models,
     AccessLogConfig accessLog,
-    Boolean dropParams) {
+    Boolean dropParams,
+    CacheSettingsConfig cache) {
+
+  /** Size of the in-memory response cache (models opt in with their own {@code cache}). */
+  public record CacheSettingsConfig(Long maxBytes) {}
 
   public record ServerConfig(String host, Integer port, Long maxBodyBytes, Integer eventLoops) {}
 
@@ -46,9 +50,70 @@ public record GatewayConfig(
     }
   }
 
-  public record ModelConfig(String name, List<DeploymentConfig> deployments, TimeoutConfig timeouts) {}
+  /**
+   * A model name clients call. Either {@code deployments}, or {@code split} (A/B test across
+   * other models), or {@code auto} (cheapest capable model among candidates). See
+   * docs/routing.md for every field.
+   */
+  public record ModelConfig(
+      String name,
+      List<DeploymentConfig> deployments,
+      TimeoutConfig timeouts,
+      String strategy,
+      List<String> fallbacks,
+      List<String> contextWindowFallbacks,
+      List<String> contentPolicyFallbacks,
+      DegradeConfig degrade,
+      List<SplitConfig> split,
+      String sticky,
+      AutoConfig auto,
+      CacheConfig cache,
+      CooldownConfig cooldown,
+      Integer contextWindow,
+      List<String> capabilities,
+      Double inputCostPerMtok,
+      Double outputCostPerMtok) {
 
-  public record DeploymentConfig(String provider, String model, Integer weight) {}
+    public static ModelConfig simple(String name, List<DeploymentConfig> deployments) {
+      return new ModelConfig(name, deployments, null, null, null, null, null, null, null, null, null, null, null, null, null,
+          null, null);
+    }
+  }
+
+  public record DeploymentConfig(
+      String provider,
+      String model,
+      Integer weight,
+      Integer rpm,
+      Integer tpm,
+      Integer maxConcurrency,
+      Integer maxQueue,
+      Long queueTimeoutMs,
+      Double inputCostPerMtok,
+      Double outputCostPerMtok) {
+
+    public static DeploymentConfig of(String provider, String model) {
+      return new DeploymentConfig(provider, model, null, null, null, null, null, null, null, null);
+    }
+  }
+
+  /** Route to {@code to} instead of failing when the model is overloaded (all deployments cooling down or queues full). */
+  public record DegradeConfig(String to, List<String> when) {}
+
+  public record SplitConfig(String model, Integer weight) {}
+
+  /**
+   * The cheapest candidate that meets the request's needs; with {@code small}/{@code large}
+   * lists, a request is "large" when its prompt is over {@code large_prompt_tokens} or it asks
+   * for reasoning.
+   */
+  public record AutoConfig(List<String> candidates, List<String> small, List<String> large, Integer largePromptTokens) {}
+
+  /** Exact-match response cache: {@code scope} "key" (default) or "shared". */
+  public record CacheConfig(Integer ttlSeconds, String scope) {}
+
+  /** Circuit breaker: after {@code failures} consecutive failures, no traffic for {@code seconds}, then one probe. */
+  public record CooldownConfig(Integer failures, Integer seconds) {}
 
   /** {@code path}: "stdout" (default), "off", or a file path. */
   public record AccessLogConfig(String path) {}

@@ -17,7 +17,8 @@ public record Settings(
     List<ProviderSpec> providers,
     List<ModelSpec> models,
     String accessLog,
-    String source) {
+    String source,
+    long cacheMaxBytes) {
 
   public static final long DEFAULT_MAX_BODY_BYTES = 8L * 1024 * 1024;
 
@@ -55,8 +56,30 @@ public record Settings(
    * A model clients can name; a name ending in '/*' matches any suffix (see docs/configuration.md).
    * {@code timeouts} overrides the provider's timeouts field by field (null: none).
    */
-  public record ModelSpec(String name, List<DeploymentSpec> deployments, GatewayConfig.TimeoutConfig timeouts) {}
+  public record ModelSpec(String name, List<DeploymentSpec> deployments, GatewayConfig.TimeoutConfig timeouts, RoutingSpec routing) {}
 
-  /** {@code model} may contain '*', replaced by what the client's name matched. */
-  public record DeploymentSpec(String provider, String model, int weight) {}
+  /**
+   * {@code model} may contain '*', replaced by what the client's name matched. Limits are null
+   * when unset; costs are USD per million tokens (for the lowest_cost strategy).
+   */
+  public record DeploymentSpec(String provider, String model, int weight, Integer rpm, Integer tpm, Integer maxConcurrency,
+      int maxQueue, long queueTimeoutMs, Double inputCostPerMtok, Double outputCostPerMtok) {}
+
+  /** How a model's traffic is routed (docs/routing.md). Lists are never null. */
+  public record RoutingSpec(
+      String strategy,
+      List<String> fallbacks,
+      List<String> contextWindowFallbacks,
+      List<String> contentPolicyFallbacks,
+      GatewayConfig.DegradeConfig degrade,
+      List<GatewayConfig.SplitConfig> split,
+      String sticky,
+      GatewayConfig.AutoConfig auto,
+      GatewayConfig.CacheConfig cache,
+      int cooldownFailures,
+      int cooldownSeconds,
+      Integer contextWindow,
+      List<String> capabilities,
+      Double inputCostPerMtok,
+      Double outputCostPerMtok) {}
 }

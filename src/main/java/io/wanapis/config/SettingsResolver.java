@@ -67,8 +67,9 @@ public final class SettingsResolver {
         : env.apply("WANAPIS_DATA_DIR") != null ? Path.of(env.apply("WANAPIS_DATA_DIR"))
         : Path.of(env.apply("HOME") != null ? env.apply("HOME") : ".", ".wanapis");
     String accessLog = cfg.accessLog() != null && cfg.accessLog().path() != null ? cfg.accessLog().path() : "stdout";
+    long cacheBytes = cfg.cache() != null && cfg.cache().maxBytes() != null ? cfg.cache().maxBytes() : 64L * 1024 * 1024;
     return new Settings(host, port, maxBody, loops, dataDir, masterKey, timeouts, providers, models, accessLog,
-        embedded ? "embedded default" : source);
+        embedded ? "embedded default" : source, cacheBytes);
   }
 
   /** The embedded default, as if written in YAML (see docs/configuration.md for its listing). */
@@ -90,21 +91,21 @@ public final class SettingsResolver {
       } else {
         providers.add(ProviderConfig.of(t.id(), t.id(), key, null, null));
       }
-      models.add(new ModelConfig(t.id() + "/*", List.of(new DeploymentConfig(t.id(), "*", null)), null));
+      models.add(ModelConfig.simple(t.id() + "/*", List.of(DeploymentConfig.of(t.id(), "*"))));
       if (t == ProviderType.OPENAI) openAiLike = t;
     }
     // With a real OpenAI key the familiar names go to OpenAI; the simulator stays reachable as sim/<name>.
     String familiarProvider = openAiLike != null ? openAiLike.id() : "simulator";
     for (String name : SIMULATED_MODELS) {
-      models.add(new ModelConfig(name, List.of(new DeploymentConfig(familiarProvider, name, null)), null));
+      models.add(ModelConfig.simple(name, List.of(DeploymentConfig.of(familiarProvider, name))));
     }
     boolean anthropicKey = providers.stream().anyMatch(p -> p.name().equals("anthropic"));
     for (String name : SIMULATED_CLAUDE_MODELS) {
-      models.add(new ModelConfig(name, List.of(new DeploymentConfig(anthropicKey ? "anthropic" : "simulator-anthropic", name, null)), null));
+      models.add(ModelConfig.simple(name, List.of(DeploymentConfig.of(anthropicKey ? "anthropic" : "simulator-anthropic", name))));
     }
-    models.add(new ModelConfig("sim/*", List.of(new DeploymentConfig("simulator", "*", null)), null));
-    models.add(new ModelConfig("sim-claude/*", List.of(new DeploymentConfig("simulator-anthropic", "*", null)), null));
-    return new GatewayConfig(null, null, null, null, providers, models, null, null);
+    models.add(ModelConfig.simple("sim/*", List.of(DeploymentConfig.of("simulator", "*"))));
+    models.add(ModelConfig.simple("sim-claude/*", List.of(DeploymentConfig.of("simulator-anthropic", "*"))));
+    return new GatewayConfig(null, null, null, null, providers, models, null, null, null);
   }
 
   private List<ProviderSpec> providers(List<ProviderConfig> list, Timeouts defaults, String source, boolean dropParamsGlobally) {
@@ -147,38 +148,97 @@ public final class SettingsResolver {
     return out;
   }
 
+  /** Strategies a model may name (see docs/routing.md). */
+  public static final List<String> STRATEGIES = List.of("weighted", "least_inflight", "lowest_latency", "lowest_ttft",
+      "lowest_cost", "usage_based");
+
   private List<ModelSpec> models(List<ModelConfig> list, Map<String, ProviderSpec> providers, String source) {
     List<ModelSpec> out = new ArrayList<>();
     if (list == null) return out;
     Set<String> names = new HashSet<>();
+    for (ModelConfig m : list) if (m != null && m.name() != null) names.add(m.name());
+    Set<String> seen = new HashSet<>();
     for (int i = 0; i < list.size(); i++) {
       ModelConfig m = list.get(i);
       String at = source + ": models[" + i + "]";
       if (m == null || m.name() == null || m.name().isBlank()) throw new ConfigException(at + ".name is required");
-      if (!names.add(m.name())) throw new ConfigException(at + ": model name '" + m.name() + "' is used twice");
+      if (!seen.add(m.name())) throw new ConfigException(at + ": model name '" + m.name() + "' is used twice");
       if (m.name().contains("*") && !m.name().endsWith("/*")) {
         throw new ConfigException(at + ": '" + m.name() + "': a wildcard is only allowed as a final '/*' (e.g. 'openai/*')");
       }
-      if (m.deployments() == null || m.deployments().isEmpty()) {
-        throw new ConfigException(at + " ('" + m.name() + "'): needs at least one deployment");
+      boolean virtual = (m.split() != null && !m.split().isEmpty()) || m.auto() != null;
+      if (!virtual && (m.deployments() == null || m.deployments().isEmpty())) {
+        throw new ConfigException(at + " ('" + m.name() + "'): needs at least one deployment (or a split, or auto)");
       }
       List<DeploymentSpec> deps = new ArrayList<>();
-      for (int j = 0; j < m.deployments().size(); j++) {
-        DeploymentConfig d = m.deployments().get(j);
-        String dat = at + ".deployments[" + j + "]";
-        if (d == null || d.provider() == null) throw new ConfigException(dat + ".provider is required");
-        if (!providers.containsKey(d.provider())) {
-          throw new ConfigException(dat + ": unknown provider '" + d.provider() + "' (configured: "
-              + String.join(", ", providers.keySet()) + ")");
+      if (m.deployments() != null) {
+        for (int j = 0; j < m.deployments().size(); j++) {
+          DeploymentConfig d = m.deployments().get(j);
+          String dat = at + ".deployments[" + j + "]";
+          if (d == null || d.provider() == null) throw new ConfigException(dat + ".provider is required");
+          if (!providers.containsKey(d.provider())) {
+            throw new ConfigException(dat + ": unknown provider '" + d.provider() + "' (configured: "
+                + String.join(", ", providers.keySet()) + ")");
+          }
+          String upstream = d.model() != null ? d.model() : m.name();
+          int weight = d.weight() != null ? d.weight() : 1;
+          if (weight < 0) throw new ConfigException(dat + ".weight must not be negative");
+          if (d.maxConcurrency() != null && d.maxConcurrency() < 1) throw new ConfigException(dat + ".max_concurrency must be at least 1");
+          deps.add(new DeploymentSpec(d.provider(), upstream, weight, d.rpm(), d.tpm(), d.maxConcurrency(),
+              d.maxQueue() != null ? d.maxQueue() : 100, d.queueTimeoutMs() != null ? d.queueTimeoutMs() : 30_000,
+              d.inputCostPerMtok() != null ? d.inputCostPerMtok() : m.inputCostPerMtok(),
+              d.outputCostPerMtok() != null ? d.outputCostPerMtok() : m.outputCostPerMtok()));
         }
-        String upstream = d.model() != null ? d.model() : m.name();
-        int weight = d.weight() != null ? d.weight() : 1;
-        if (weight < 0) throw new ConfigException(dat + ".weight must not be negative");
-        deps.add(new DeploymentSpec(d.provider(), upstream, weight));
       }
-      out.add(new ModelSpec(m.name(), List.copyOf(deps), m.timeouts()));
+      String strategy = m.strategy() != null ? m.strategy() : "weighted";
+      if (!STRATEGIES.contains(strategy)) {
+        throw new ConfigException(at + " ('" + m.name() + "'): unknown strategy '" + strategy + "' (known: " + String.join(", ", STRATEGIES) + ")");
+      }
+      List<String> refs = new ArrayList<>();
+      refs.addAll(nn(m.fallbacks()));
+      refs.addAll(nn(m.contextWindowFallbacks()));
+      refs.addAll(nn(m.contentPolicyFallbacks()));
+      if (m.degrade() != null) {
+        if (m.degrade().to() == null) throw new ConfigException(at + ".degrade.to is required");
+        refs.add(m.degrade().to());
+      }
+      if (m.split() != null) for (var sp : m.split()) {
+        if (sp.model() == null) throw new ConfigException(at + ".split: every entry needs a model");
+        refs.add(sp.model());
+      }
+      if (m.auto() != null) {
+        refs.addAll(nn(m.auto().candidates()));
+        refs.addAll(nn(m.auto().small()));
+        refs.addAll(nn(m.auto().large()));
+        if (nn(m.auto().candidates()).isEmpty() && nn(m.auto().small()).isEmpty() && nn(m.auto().large()).isEmpty()) {
+          throw new ConfigException(at + ".auto needs candidates (or small and large)");
+        }
+      }
+      for (String ref : refs) {
+        if (!names.contains(ref)) {
+          throw new ConfigException(at + " ('" + m.name() + "'): refers to model '" + ref + "', which is not configured");
+        }
+        if (ref.equals(m.name())) throw new ConfigException(at + " ('" + m.name() + "'): refers to itself");
+      }
+      if (m.sticky() != null && !List.of("user", "key", "none").contains(m.sticky())) {
+        throw new ConfigException(at + ".sticky must be user, key or none");
+      }
+      if (m.cache() != null && m.cache().scope() != null && !List.of("key", "shared").contains(m.cache().scope())) {
+        throw new ConfigException(at + ".cache.scope must be key or shared");
+      }
+      var cd = m.cooldown();
+      Settings.RoutingSpec routing = new Settings.RoutingSpec(strategy, nn(m.fallbacks()), nn(m.contextWindowFallbacks()),
+          nn(m.contentPolicyFallbacks()), m.degrade(), m.split() == null ? List.of() : List.copyOf(m.split()),
+          m.sticky() != null ? m.sticky() : "user", m.auto(), m.cache(),
+          cd != null && cd.failures() != null ? cd.failures() : 3, cd != null && cd.seconds() != null ? cd.seconds() : 30,
+          m.contextWindow(), nn(m.capabilities()), m.inputCostPerMtok(), m.outputCostPerMtok());
+      out.add(new ModelSpec(m.name(), List.copyOf(deps), m.timeouts(), routing));
     }
     return out;
+  }
+
+  private static <T> List<T> nn(List<T> l) {
+    return l == null ? List.of() : l;
   }
 
   private String regionFromEnv(ProviderType type) {

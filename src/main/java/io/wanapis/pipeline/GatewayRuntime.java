@@ -13,13 +13,17 @@ public final class GatewayRuntime {
   private final Settings settings;
   private final Authenticator authenticator;
   private final ModelRegistry models;
+  private final io.wanapis.routing.Router router;
   private final List<UsageListener> listeners = new CopyOnWriteArrayList<>();
 
   public GatewayRuntime(Settings settings, Authenticator authenticator, ModelRegistry models) {
     this.settings = settings;
     this.authenticator = authenticator;
     this.models = models;
+    this.router = new io.wanapis.routing.Router(models);
   }
+
+  public io.wanapis.routing.Router router() { return router; }
 
   public Settings settings() { return settings; }
   public Authenticator authenticator() { return authenticator; }

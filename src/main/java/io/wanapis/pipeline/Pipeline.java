@@ -5,6 +5,8 @@ import io.wanapis.errors.ApiError;
 import io.wanapis.providers.Endpoint;
 import io.wanapis.providers.InboundCall;
 import io.wanapis.routing.ModelRoute;
+import io.wanapis.routing.Router;
+import io.wanapis.routing.RoutingSession;
 import io.wanapis.usage.RequestRecord;
 import io.wanapis.usage.Usage;
 import io.vertx.core.Vertx;
@@ -25,12 +27,27 @@ public final class Pipeline {
   }
 
   public void run(HttpServerRequest req, InboundCall call, ModelRoute route, Principal principal, long startNanos, long totalOverrideMs) {
-    new ProxyExchange(rt, vertx, req, call, route, principal, startNanos, totalOverrideMs).start();
+    Router.Resolution resolution;
+    try {
+      resolution = rt.router().resolve(route, call, principal.keyId());
+    } catch (ApiError e) {
+      reject(req, call, principal, e, startNanos);
+      return;
+    }
+    RoutingSession session = new RoutingSession(rt.models(), resolution.route());
+    new ProxyExchange(rt, vertx, req, call, session, resolution, principal, startNanos, totalOverrideMs).start();
+  }
+
+  private void reject(HttpServerRequest req, InboundCall call, Principal principal, ApiError e, long startNanos) {
+    var resp = req.response();
+    resp.setStatusCode(e.status()).putHeader("content-type", "application/json").putHeader("x-request-id", call.requestId());
+    resp.end(io.vertx.core.buffer.Buffer.buffer(call.protocol().errorBody(e, call.requestId())));
+    recordRejection(call.requestId(), principal, call.endpoint(), call.peek().model(), e, startNanos);
   }
 
   public void recordRejection(String requestId, Principal principal, Endpoint endpoint, String model, ApiError e, long startNanos) {
     rt.publish(new RequestRecord(System.currentTimeMillis(), requestId, principal == null ? null : principal.keyId(),
         endpoint.id(), model, null, null, e.status(), e.code(), false, Usage.UNKNOWN,
-        (System.nanoTime() - startNanos) / 1e6, -1, 0, null));
+        (System.nanoTime() - startNanos) / 1e6, -1, 0, null, null, null, false));
   }
 }

@@ -9,7 +9,11 @@ import io.wanapis.providers.MappedResponse;
 import io.wanapis.providers.Provider;
 import io.wanapis.providers.StreamTranslator;
 import io.wanapis.providers.UpstreamRequest;
+import io.wanapis.routing.ConcurrencyGate;
+import io.wanapis.routing.DeploymentHealth;
 import io.wanapis.routing.ModelRoute;
+import io.wanapis.routing.Router;
+import io.wanapis.routing.RoutingSession;
 import io.wanapis.routing.Target;
 import io.wanapis.usage.RequestRecord;
 import io.wanapis.usage.Usage;
@@ -19,7 +23,6 @@ import io.vertx.core.http.HttpClientRequest;
 import io.vertx.core.http.HttpClientResponse;
 import io.vertx.core.http.HttpServerRequest;
 import io.vertx.core.http.HttpServerResponse;
-import java.util.List;
 
 /**
  * One client request on its way through router, adapter and upstream, and its answer on the way
@@ -44,13 +47,18 @@ final class ProxyExchange {
   private final HttpServerRequest req;
   private final HttpServerResponse resp;
   private final InboundCall call;
-  private final ModelRoute route;
-  private final List<Target> order;
+  private final RoutingSession session;
+  private final Router.Resolution resolution;
   private final Principal principal;
   private final long startNanos;
   private final long totalOverrideMs;
 
   private int attempt = -1;
+  /** The current target's health was told the attempt started (and must hear how it ended). */
+  private boolean attemptOpen;
+  /** The current target's concurrency slot is held. */
+  private boolean holdsSlot;
+  private ModelRoute route;
   /**
    * Bumped whenever the current upstream exchange is started or abandoned; callbacks of an
    * abandoned exchange (a reset fires its handlers synchronously) see a stale value and do nothing.
@@ -70,15 +78,16 @@ final class ProxyExchange {
   private long ttftNanos = -1;
   private Usage usage = Usage.UNKNOWN;
 
-  ProxyExchange(GatewayRuntime rt, Vertx vertx, HttpServerRequest req, InboundCall call, ModelRoute route,
-      Principal principal, long startNanos, long totalOverrideMs) {
+  ProxyExchange(GatewayRuntime rt, Vertx vertx, HttpServerRequest req, InboundCall call, RoutingSession session,
+      Router.Resolution resolution, Principal principal, long startNanos, long totalOverrideMs) {
     this.rt = rt;
     this.vertx = vertx;
     this.req = req;
     this.resp = req.response();
     this.call = call;
-    this.route = route;
-    this.order = route.attemptOrder();
+    this.session = session;
+    this.resolution = resolution;
+    this.route = session.route();
     this.principal = principal;
     this.startNanos = startNanos;
     this.totalOverrideMs = totalOverrideMs;
@@ -91,18 +100,45 @@ final class ProxyExchange {
 
   // ---------------------------------------------------------------- attempts
 
-  /** Tries the next target, or answers with {@code lastError} when none is left. */
+  /** Tries the next target the routing session offers, or answers with {@code lastError} when none is left. */
   private void nextAttempt(ApiError lastError) {
     if (finished) return;
-    attempt++;
-    if (attempt >= order.size()) {
-      fail(lastError != null ? lastError : ApiError.internal("choosing a deployment"));
+    Target next = session.next(lastError);
+    if (next == null) {
+      fail(lastError != null ? lastError : session.unavailable());
       return;
     }
-    target = order.get(attempt);
+    attempt++;
+    target = next;
+    route = session.route();
     Provider provider = target.provider();
     timeouts = route.timeoutsFor(target);
     if (totalOverrideMs > 0) timeouts = timeouts.withTotal(totalOverrideMs);
+    if (target.gate() == null) {
+      send(provider);
+      return;
+    }
+    // A deployment with a concurrency limit: wait (bounded) for a slot.
+    final Target waitingFor = target;
+    target.gate().acquire(vertx).onComplete(ar -> {
+      if (ar.failed()) {
+        if (finished || waitingFor != target) return;
+        boolean full = ar.cause() instanceof ConcurrencyGate.Refused r && r.reason() == ConcurrencyGate.Refusal.QUEUE_FULL;
+        nextAttempt(new ApiError(full ? 429 : 503, "upstream_error", full ? "deployment_queue_full" : "deployment_queue_timeout",
+            "Deployment '" + waitingFor.label() + "' of model '" + route.name() + "' is at its concurrency limit and "
+                + (full ? "its queue is full" : "the request waited too long in its queue") + ". Retry later.", null, "1"));
+        return;
+      }
+      if (finished || waitingFor != target) {
+        waitingFor.gate().release(); // the client left or the exchange moved on while waiting
+        return;
+      }
+      holdsSlot = true;
+      send(provider);
+    });
+  }
+
+  private void send(Provider provider) {
     UpstreamRequest up;
     try {
       if (!provider.adapter().supports(call.endpoint())) {
@@ -111,9 +147,19 @@ final class ProxyExchange {
       }
       up = provider.adapter().prepare(call, provider, target.upstreamModel());
     } catch (ApiError e) {
+      endAttempt(null);
       fail(e);
       return;
     }
+    if (!session.inLastResort() && !target.health().tryEnter(System.nanoTime())) {
+      // another request took the breaker's single probe meanwhile
+      endAttempt(null);
+      nextAttempt(new ApiError(503, "upstream_error", "deployment_cooling_down",
+          "Deployment '" + target.label() + "' is cooling down.", null));
+      return;
+    }
+    target.health().started(call.bodyLength() / 4);
+    attemptOpen = true;
     phase = Phase.WAITING_HEAD;
     phaseStartNanos = System.nanoTime();
     armWatchdog();
@@ -137,9 +183,49 @@ final class ProxyExchange {
     });
   }
 
+  /**
+   * Tells the target's health and gate how the attempt ended: {@code failure} null and
+   * {@code success} true for a good answer; a retryable failure counts against the deployment;
+   * others (the client's own errors, a client that left) are neutral.
+   */
+  private void endAttempt(ApiError failure) {
+    endAttempt(failure, false);
+  }
+
+  private void endAttempt(ApiError failure, boolean success) {
+    if (target == null) return;
+    if (holdsSlot) {
+      holdsSlot = false;
+      target.gate().release();
+    }
+    if (!attemptOpen) return;
+    attemptOpen = false;
+    DeploymentHealth h = target.health();
+    h.finished();
+    long now = System.nanoTime();
+    if (success) {
+      h.succeeded((now - phaseStartNanos) / 1e6, ttftNanos < 0 ? -1 : ttftNanos / 1e6);
+      if (usage.known()) h.addTokens(Math.max(usage.inputTokens(), 0) + Math.max(usage.outputTokens(), 0));
+    } else if (failure != null && failure.retryable()) {
+      long retryAfter = -1;
+      if (failure.retryAfterSeconds() != null && (failure.status() == 429 || failure.status() == 503)) {
+        try {
+          retryAfter = Long.parseLong(failure.retryAfterSeconds().trim());
+        } catch (NumberFormatException ignored) {
+          // an HTTP date: fall back to the failure count
+        }
+      }
+      // A model with one deployment has nowhere else to go: count-based cooldown would only turn
+      // a flaky upstream into a dead one. An explicit retry-after is still honoured.
+      int threshold = route.targets().size() > 1 ? route.routing().cooldownFailures() : 0;
+      h.failed(now, retryAfter, threshold, route.routing().cooldownSeconds(), failure.code());
+    }
+  }
+
   private void retryOrFail(ApiError e) {
     cancelUpstream();
-    if (!clientHeadersSent && e.retryable() && attempt + 1 < order.size()) nextAttempt(e);
+    endAttempt(e);
+    if (!clientHeadersSent) nextAttempt(e);
     else fail(e);
   }
 
@@ -147,7 +233,9 @@ final class ProxyExchange {
     if (finished || forGeneration != generation) return;
     String provider = target.provider().name();
     if (translator != null && clientHeadersSent) {
-      failMidStream(ApiError.streamInterrupted(provider, describe(err)));
+      ApiError e = ApiError.streamInterrupted(provider, describe(err));
+      endAttempt(e);
+      failMidStream(e);
     } else {
       retryOrFail(ApiError.upstreamUnreachable(provider, describe(err)));
     }
@@ -202,6 +290,7 @@ final class ProxyExchange {
         usage = mapped.usage();
         writeHead(200, "application/json");
         resp.end(mapped.body());
+        endAttempt(null, true);
         finish(200, null);
       } else {
         retryOrFail(p.adapter().mapError(p, status, r.headers(), body));
@@ -240,12 +329,15 @@ final class ProxyExchange {
       usage = translator.usage();
       if (translator.completed()) {
         resp.end();
+        endAttempt(null, translator.inStreamErrorCode() == null);
         finish(200, translator.inStreamErrorCode());
       } else if (!translator.emittedAny()) {
         // Nothing reached the client yet: as good as a failed connection, try elsewhere.
         retryOrFail(ApiError.streamInterrupted(target.provider().name(), "it closed before its first event"));
       } else {
-        failMidStream(ApiError.streamInterrupted(target.provider().name(), "the connection closed before [DONE]"));
+        ApiError e = ApiError.streamInterrupted(target.provider().name(), "the connection closed before [DONE]");
+        endAttempt(e);
+        failMidStream(e);
       }
     });
   }
@@ -269,6 +361,9 @@ final class ProxyExchange {
     if (target != null) {
       resp.putHeader("x-wanapis-model", route.name());
       resp.putHeader("x-wanapis-deployment", target.label());
+      if (session.fallbackReason() != null) resp.putHeader("x-wanapis-fallback", session.fallbackReason());
+      if (session.degradedReason() != null) resp.putHeader("x-wanapis-degraded", session.degradedReason());
+      if (resolution.variant() != null) resp.putHeader("x-wanapis-variant", resolution.variant());
       String upId = upstreamResp == null ? null : upstreamResp.getHeader("x-request-id");
       if (upId != null) resp.putHeader("x-wanapis-upstream-request-id", upId);
     }
@@ -283,6 +378,7 @@ final class ProxyExchange {
       return;
     }
     cancelUpstream();
+    endAttempt(null);
     writeHead(e.status(), "application/json");
     if (e.retryAfterSeconds() != null) resp.putHeader("retry-after", e.retryAfterSeconds());
     resp.end(Buffer.buffer(call.protocol().errorBody(e, call.requestId())));
@@ -293,6 +389,7 @@ final class ProxyExchange {
   private void failMidStream(ApiError e) {
     if (finished) return;
     cancelUpstream();
+    endAttempt(null);
     if (translator != null) usage = translator.usage();
     resp.end(call.protocol().streamError(e, call.requestId()));
     finish(e.status(), e.code());
@@ -301,6 +398,7 @@ final class ProxyExchange {
   private void onClientGone() {
     if (finished) return;
     cancelUpstream();
+    endAttempt(null);
     if (translator != null) usage = translator.usage();
     finish(499, "client_closed_request");
   }
@@ -324,7 +422,7 @@ final class ProxyExchange {
         System.currentTimeMillis(), call.requestId(), principal.keyId(), call.endpoint().id(), peek.model(),
         target == null ? null : target.provider().name(), target == null ? null : target.upstreamModel(),
         status, errorCode, peek.stream(), usage, (now - startNanos) / 1e6,
-        ttftNanos < 0 ? -1 : ttftNanos / 1e6, attempt + 1, peek.user()));
+        ttftNanos < 0 ? -1 : ttftNanos / 1e6, attempt + 1, peek.user(), route.name(), resolution.variant(), false));
   }
 
   // ---------------------------------------------------------------- timeouts
@@ -370,9 +468,15 @@ final class ProxyExchange {
       armWatchdog();
       return;
     }
-    if (clientHeadersSent) failMidStream(timeout);
-    else if (total) fail(timeout); // the client's whole budget is spent: no more attempts
-    else retryOrFail(timeout);
+    if (clientHeadersSent) {
+      endAttempt(timeout);
+      failMidStream(timeout);
+    } else if (total) {
+      endAttempt(timeout);
+      fail(timeout); // the client's whole budget is spent: no more attempts
+    } else {
+      retryOrFail(timeout);
+    }
   }
 
   private void cancelWatchdog() {

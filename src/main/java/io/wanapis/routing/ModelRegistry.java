@@ -21,11 +21,17 @@ public final class ModelRegistry {
   /** Bounded: clients choose these names, so they must not be able to grow memory without limit. */
   private final Cache<String, ModelRoute> specialised = Caffeine.newBuilder().maximumSize(10_000).build();
 
-  public ModelRegistry(List<ModelSpec> models, Map<String, Provider> providers) {
+  private final DeploymentState state;
+
+  public ModelRegistry(List<ModelSpec> models, Map<String, Provider> providers, DeploymentState state) {
+    this.state = state;
     for (ModelSpec m : models) {
       List<Target> targets = new ArrayList<>();
-      for (DeploymentSpec d : m.deployments()) targets.add(new Target(providers.get(d.provider()), d.model(), d.weight()));
-      ModelRoute route = new ModelRoute(m.name(), targets, m.timeouts());
+      for (DeploymentSpec d : m.deployments()) {
+        String label = d.provider() + "/" + d.model();
+        targets.add(new Target(providers.get(d.provider()), d.model(), d, state.health(label), state.gate(label, d)));
+      }
+      ModelRoute route = new ModelRoute(m.name(), targets, m.timeouts(), m.routing());
       if (m.name().endsWith("/*")) prefixes.add(Map.entry(m.name().substring(0, m.name().length() - 1), route));
       else exact.put(m.name(), route);
     }
@@ -40,7 +46,7 @@ public final class ModelRegistry {
     for (Map.Entry<String, ModelRoute> p : prefixes) {
       if (name.startsWith(p.getKey()) && name.length() > p.getKey().length()) {
         String matched = name.substring(p.getKey().length());
-        return specialised.get(name, n -> p.getValue().specialise(n, matched));
+        return specialised.get(name, n -> p.getValue().specialise(n, matched, state));
       }
     }
     return null;

@@ -88,6 +88,9 @@ public final class AccessLog implements UsageListener, AutoCloseable {
     g.writeStringField("key", r.keyId());
     g.writeStringField("endpoint", r.endpoint());
     g.writeStringField("model", r.model());
+    if (r.routedModel() != null && !r.routedModel().equals(r.model())) g.writeStringField("routed_model", r.routedModel());
+    if (r.variant() != null) g.writeStringField("variant", r.variant());
+    if (r.cacheHit()) g.writeBooleanField("cache_hit", true);
     g.writeStringField("provider", r.provider());
     g.writeStringField("deployment", r.deployment());
     g.writeNumberField("status", r.status());

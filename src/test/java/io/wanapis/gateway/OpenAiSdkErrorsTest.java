@@ -45,6 +45,7 @@ class OpenAiSdkErrorsTest {
           - {name: dead, type: openai-compatible, base_url: "http://127.0.0.1:%d/v1", api_key: k}
         models:
           - {name: gpt-4o-mini, deployments: [{provider: sim}]}
+          - {name: limited, deployments: [{provider: sim, model: limited-model}]}
           - {name: broken, deployments: [{provider: dead, model: gpt-4o-mini}]}
           - {name: failover, deployments: [{provider: dead, model: gpt-4o-mini}, {provider: sim, model: gpt-4o-mini}]}
           - name: slow
@@ -91,7 +92,7 @@ class OpenAiSdkErrorsTest {
     assertThatThrownBy(() -> client.chat().completions().create(hello("gpt-9").build()))
         .isInstanceOfSatisfying(NotFoundException.class, e -> {
           assertThat(e.code()).hasValue("model_not_found");
-          assertThat(e.getMessage()).contains("gpt-9").contains("gpt-4o-mini, broken, failover, slow");
+          assertThat(e.getMessage()).contains("gpt-9").contains("gpt-4o-mini, limited, broken, failover, slow");
         });
   }
 
@@ -158,8 +159,16 @@ class OpenAiSdkErrorsTest {
         });
     assertThatThrownBy(() -> client.chat().completions().create(hello("gpt-4o-mini").putAdditionalHeader("x-sim-fault", "status=500").build()))
         .isInstanceOfSatisfying(InternalServerException.class, e -> assertThat(e.statusCode()).isEqualTo(502));
-    assertThatThrownBy(() -> client.chat().completions().create(hello("gpt-4o-mini").putAdditionalHeader("x-sim-fault", "status=429,retry_after=7").build()))
+    assertThatThrownBy(() -> client.chat().completions().create(hello("limited").putAdditionalHeader("x-sim-fault", "status=429,retry_after=7").build()))
         .isInstanceOfSatisfying(RateLimitException.class, e -> assertThat(e.headers().values("retry-after")).containsExactly("7"));
+    // the provider said when to come back: until then the gateway does not send it more requests
+    long seen = gw.gateway.simulator().stats().requests();
+    assertThatThrownBy(() -> client.chat().completions().create(hello("limited").build()))
+        .isInstanceOfSatisfying(RateLimitException.class, e -> {
+          assertThat(Integer.parseInt(e.headers().values("retry-after").get(0))).isBetween(1, 7);
+          assertThat(e.getMessage()).contains("asked the gateway to wait");
+        });
+    assertThat(gw.gateway.simulator().stats().requests()).isEqualTo(seen);
     assertThatThrownBy(() -> client.chat().completions().create(hello("gpt-4o-mini")
         .putAdditionalHeader("x-sim-fault", "status=400,code=context_length_exceeded").build()))
         .isInstanceOfSatisfying(BadRequestException.class, e -> assertThat(e.code()).hasValue("context_length_exceeded"));

@@ -68,7 +68,8 @@ public final class AnthropicIngress {
       return;
     }
     InboundCall call = new InboundCall(requestId, Protocol.ANTHROPIC, endpoint, body.bytes(), body.length(), peek, req.headers());
-    if (endpoint == Endpoint.COUNT_TOKENS && !route.targets().get(0).provider().adapter().supports(Endpoint.COUNT_TOKENS)) {
+    if (endpoint == Endpoint.COUNT_TOKENS
+        && (route.isVirtual() || !route.targets().get(0).provider().adapter().supports(Endpoint.COUNT_TOKENS))) {
       countLocally(req, call, requestId);
       return;
     }

@@ -132,7 +132,7 @@ public final class OpenAiIngress {
     m.put("id", id);
     m.put("object", "model");
     m.put("created", createdEpochSeconds);
-    m.put("owned_by", route.targets().get(0).provider().name());
+    m.put("owned_by", route.isVirtual() ? "wanapis" : route.targets().get(0).provider().name());
     return m;
   }
 

@@ -38,7 +38,7 @@ public final class AnthropicErrors {
     if (message == null) message = "HTTP " + status;
     if ("overloaded_error".equals(type) || status == 529) {
       return new ApiError(503, "upstream_error", "upstream_unavailable",
-          "Provider '" + provider + "' is overloaded: " + message, null, "1");
+          "Provider '" + provider + "' is overloaded: " + message, null);
     }
     if ("rate_limit_error".equals(type) || status == 429) {
       return new ApiError(429, "rate_limit_error", "rate_limit_exceeded", "Provider '" + provider + "' is rate limiting: " + message, null);

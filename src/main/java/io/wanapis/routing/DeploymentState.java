@@ -1,0 +1,24 @@
+package io.wanapis.routing;
+
+import io.wanapis.config.Settings.DeploymentSpec;
+import java.util.concurrent.ConcurrentHashMap;
+
+/**
+ * Health and concurrency gates per deployment ({@code provider/upstream-model}), shared by all
+ * routes that use the same deployment: its failures are the upstream's, whichever name the
+ * client used. In memory today; shared through Redis with the quotas work.
+ */
+public final class DeploymentState {
+  private final ConcurrentHashMap<String, DeploymentHealth> health = new ConcurrentHashMap<>();
+  private final ConcurrentHashMap<String, ConcurrencyGate> gates = new ConcurrentHashMap<>();
+
+  public DeploymentHealth health(String label) {
+    return health.computeIfAbsent(label, DeploymentHealth::new);
+  }
+
+  /** The gate for a deployment with a concurrency limit, else null. */
+  public ConcurrencyGate gate(String label, DeploymentSpec spec) {
+    if (spec.maxConcurrency() == null) return null;
+    return gates.computeIfAbsent(label, l -> new ConcurrencyGate(spec.maxConcurrency(), spec.maxQueue(), spec.queueTimeoutMs()));
+  }
+}
