@@ -1,11 +1,14 @@
 package io.wanapis;
 
+import io.wanapis.admin.AdminApi;
 import io.wanapis.auth.Authenticator;
 import io.wanapis.config.ProviderType;
 import io.wanapis.config.Settings;
 import io.wanapis.config.Settings.ProviderSpec;
 import io.wanapis.ingress.HttpFront;
 import io.wanapis.ingress.openai.OpenAiIngress;
+import io.wanapis.keys.KeyChanges;
+import io.wanapis.keys.KeysRuntime;
 import io.wanapis.pipeline.GatewayRuntime;
 import io.wanapis.pipeline.Pipeline;
 import io.wanapis.providers.Provider;
@@ -48,6 +51,8 @@ public final class Gateway {
   private Vertx vertx;
   private Simulator simulator;
   private AccessLog accessLog;
+  private KeysRuntime keys;
+  private KeyChanges keyChanges = KeyChanges.NONE;
   private final List<Provider> providers = new ArrayList<>();
   private int port;
 
@@ -56,6 +61,12 @@ public final class Gateway {
     this.masterKey = masterKey;
     this.simulatorOptions = simulatorOptions;
     this.extraListeners = List.copyOf(extraListeners);
+  }
+
+  /** How key changes reach other instances (keys issue); call before {@link #start()}. */
+  public Gateway withKeyChanges(KeyChanges changes) {
+    this.keyChanges = changes;
+    return this;
   }
 
   public Future<Gateway> start() {
@@ -70,7 +81,14 @@ public final class Gateway {
       simulator = new Simulator(vertx, simulatorOptions);
       simPort = simulator.listen("127.0.0.1", 0);
     }
-    return simPort.compose(sp -> {
+    // keys issue: the store (migrations, key cache) opens on a worker before anything serves
+    Future<Integer> simReady = simPort;
+    Future<KeysRuntime> store = vertx.executeBlocking(() -> KeysRuntime.open(vertx, settings, System::getenv, keyChanges));
+    return store.compose(k -> {
+      keys = k;
+      keys.startTimers();
+      return simReady;
+    }).compose(sp -> {
       try {
         accessLog = "off".equals(settings.accessLog()) ? null : AccessLog.open(settings.accessLog());
       } catch (java.io.IOException e) {
@@ -83,11 +101,12 @@ public final class Gateway {
         providers.add(p);
         byName.put(spec.name(), p);
       }
-      GatewayRuntime rt = new GatewayRuntime(settings, new Authenticator(masterKey), new ModelRegistry(settings.models(), byName));
+      Authenticator authenticator = new Authenticator(masterKey, keys.cache(), keys.lastUsed(), System::currentTimeMillis);
+      GatewayRuntime rt = new GatewayRuntime(settings, authenticator, new ModelRegistry(settings.models(), byName));
       if (accessLog != null) rt.addUsageListener(accessLog);
       extraListeners.forEach(rt::addUsageListener);
       Pipeline pipeline = new Pipeline(rt, vertx);
-      HttpFront front = new HttpFront(new OpenAiIngress(rt, pipeline), ready::get);
+      HttpFront front = new HttpFront(new OpenAiIngress(rt, pipeline), ready::get, new AdminApi(authenticator, keys));
       HttpServerOptions opts = new HttpServerOptions()
           .setHost(settings.host())
           .setTcpNoDelay(true)
@@ -114,11 +133,14 @@ public final class Gateway {
   public Vertx vertx() { return vertx; }
   /** The in-process simulator, or null when none is configured. */
   public Simulator simulator() { return simulator; }
+  /** The store and key cache (keys issue); null before start. */
+  public KeysRuntime keys() { return keys; }
 
   public Future<Void> close() {
     ready.set(false);
     if (vertx == null) return Future.succeededFuture();
-    return vertx.close().andThen(ar -> {
+    Future<Void> storeClosed = keys == null ? Future.succeededFuture() : keys.close().recover(e -> Future.succeededFuture());
+    return storeClosed.transform(ar0 -> vertx.close()).andThen(ar -> {
       if (accessLog != null) accessLog.close();
     });
   }

@@ -13,7 +13,8 @@ public record GatewayConfig(
     TimeoutConfig timeouts,
     List<ProviderConfig> providers,
     List<ModelConfig> models,
-    AccessLogConfig accessLog) {
+    AccessLogConfig accessLog,
+    String databaseUrl) {
 
   public record ServerConfig(String host, Integer port, Long maxBodyBytes, Integer eventLoops) {}
 

@@ -17,9 +17,16 @@ public record Settings(
     List<ProviderSpec> providers,
     List<ModelSpec> models,
     String accessLog,
-    String source) {
+    String source,
+    String databaseUrl) {
 
   public static final long DEFAULT_MAX_BODY_BYTES = 8L * 1024 * 1024;
+
+  /** Before the database URL existed (keys issue): the embedded SQLite default. */
+  public Settings(String host, int port, long maxBodyBytes, int eventLoops, Path dataDir, String masterKey, Timeouts timeouts,
+      List<ProviderSpec> providers, List<ModelSpec> models, String accessLog, String source) {
+    this(host, port, maxBodyBytes, eventLoops, dataDir, masterKey, timeouts, providers, models, accessLog, source, null);
+  }
 
   /**
    * @param baseUrl null for the in-process simulator (its port is known only once it listens)

@@ -36,6 +36,11 @@ public final class SettingsResolver {
   }
 
   public Settings resolve(GatewayConfig cfg, String source, Integer portFlag, String hostFlag) {
+    return resolve(cfg, source, portFlag, hostFlag, null);
+  }
+
+  /** @param databaseUrlFlag {@code --database-url}; beats {@code WANAPIS_DATABASE_URL}, which beats {@code database_url} */
+  public Settings resolve(GatewayConfig cfg, String source, Integer portFlag, String hostFlag, String databaseUrlFlag) {
     boolean embedded = cfg == null;
     if (cfg == null) cfg = defaultConfig();
     var server = cfg.server() != null ? cfg.server() : new GatewayConfig.ServerConfig(null, null, null, null);
@@ -64,8 +69,11 @@ public final class SettingsResolver {
         : env.apply("WANAPIS_DATA_DIR") != null ? Path.of(env.apply("WANAPIS_DATA_DIR"))
         : Path.of(env.apply("HOME") != null ? env.apply("HOME") : ".", ".wanapis");
     String accessLog = cfg.accessLog() != null && cfg.accessLog().path() != null ? cfg.accessLog().path() : "stdout";
+    String databaseUrl = databaseUrlFlag != null && !databaseUrlFlag.isBlank() ? databaseUrlFlag
+        : env.apply("WANAPIS_DATABASE_URL") != null && !env.apply("WANAPIS_DATABASE_URL").isBlank() ? env.apply("WANAPIS_DATABASE_URL")
+        : cfg.databaseUrl() != null && !cfg.databaseUrl().isBlank() ? cfg.databaseUrl() : null; // null: <data_dir>/wanapis.db
     return new Settings(host, port, maxBody, loops, dataDir, masterKey, timeouts, providers, models, accessLog,
-        embedded ? "embedded default" : source);
+        embedded ? "embedded default" : source, databaseUrl);
   }
 
   /** The embedded default, as if written in YAML (see docs/configuration.md for its listing). */
@@ -87,7 +95,7 @@ public final class SettingsResolver {
       models.add(new ModelConfig(name, List.of(new DeploymentConfig(familiarProvider, name, null)), null));
     }
     models.add(new ModelConfig("sim/*", List.of(new DeploymentConfig("simulator", "*", null)), null));
-    return new GatewayConfig(null, null, null, null, providers, models, null);
+    return new GatewayConfig(null, null, null, null, providers, models, null, null);
   }
 
   private List<ProviderSpec> providers(List<ProviderConfig> list, Timeouts defaults, String source) {
