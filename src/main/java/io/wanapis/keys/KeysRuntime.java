@@ -91,16 +91,27 @@ public final class KeysRuntime {
   public KeyService keys() { return keys; }
   public SecretBox secretBox() { return secretBox; }
 
-  /** Writes the pending last-use times, then closes the pool. */
+  /**
+   * Writes the pending last-use times, then closes the pool. Runs on its own thread, not on the
+   * Vert.x pools: those are being shut down by the same close.
+   */
   public Future<Void> close() {
     if (flushTimer >= 0) vertx.cancelTimer(flushTimer);
     if (refreshTimer >= 0) vertx.cancelTimer(refreshTimer);
-    return flushLastUsed().transform(ar -> executor.run(() -> {
-      store.close(); // closing pooled connections blocks: not on the event loop
-      return null;
-    })).transform(ar -> {
-      executor.close();
-      return Future.<Void>succeededFuture();
-    });
+    executor.close();
+    java.util.concurrent.CompletableFuture<Void> done = new java.util.concurrent.CompletableFuture<>();
+    Thread t = new Thread(() -> {
+      try {
+        Map<String, Long> batch = lastUsed.drain();
+        if (!batch.isEmpty()) store.touchLastUsed(batch);
+      } catch (RuntimeException e) {
+        log.warn("could not record the last use of keys at shutdown: {}", e.getMessage());
+      } finally {
+        store.close();
+        done.complete(null);
+      }
+    }, "wanapis-store-close");
+    t.start();
+    return Future.fromCompletionStage(done);
   }
 }
