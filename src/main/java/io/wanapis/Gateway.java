@@ -1,5 +1,6 @@
 package io.wanapis;
 
+import io.wanapis.admin.AdminApi;
 import io.wanapis.auth.Authenticator;
 import io.wanapis.config.Settings;
 import io.wanapis.config.Settings.ProviderSpec;
@@ -9,6 +10,8 @@ import io.wanapis.providers.ProviderAdapter;
 import io.wanapis.providers.Adapters;
 import io.wanapis.usage.TokenCounter;
 import io.wanapis.ingress.openai.OpenAiIngress;
+import io.wanapis.keys.KeyChanges;
+import io.wanapis.keys.KeysRuntime;
 import io.wanapis.pipeline.GatewayRuntime;
 import io.wanapis.pipeline.Pipeline;
 import io.wanapis.providers.Provider;
@@ -50,6 +53,8 @@ public final class Gateway {
   private Vertx vertx;
   private Simulator simulator;
   private AccessLog accessLog;
+  private KeysRuntime keys;
+  private KeyChanges keyChanges = KeyChanges.NONE;
   private final List<Provider> providers = new ArrayList<>();
   private int port;
 
@@ -58,6 +63,12 @@ public final class Gateway {
     this.masterKey = masterKey;
     this.simulatorOptions = simulatorOptions;
     this.extraListeners = List.copyOf(extraListeners);
+  }
+
+  /** How key changes reach other instances (keys issue); call before {@link #start()}. */
+  public Gateway withKeyChanges(KeyChanges changes) {
+    this.keyChanges = changes;
+    return this;
   }
 
   public Future<Gateway> start() {
@@ -72,12 +83,18 @@ public final class Gateway {
       simulator = new Simulator(vertx, simulatorOptions);
       simPort = simulator.listen("127.0.0.1", 0);
     }
-    // The tokenizer takes a few hundred ms to load: do it now, off the event loop.
-    Future<Integer> warm = simPort.compose(p -> vertx.executeBlocking(() -> {
+    // keys issue: the store (migrations, key cache) opens on a worker before anything serves;
+    // the tokenizer takes a few hundred ms to load: also now, off the event loop.
+    Future<Integer> simReady = simPort.compose(p -> vertx.executeBlocking(() -> {
       TokenCounter.warmUp();
       return p;
     }));
-    return warm.compose(sp -> {
+    Future<KeysRuntime> store = vertx.executeBlocking(() -> KeysRuntime.open(vertx, settings, System::getenv, keyChanges));
+    return store.compose(k -> {
+      keys = k;
+      keys.startTimers();
+      return simReady;
+    }).compose(sp -> {
       try {
         accessLog = "off".equals(settings.accessLog()) ? null : AccessLog.open(settings.accessLog());
       } catch (java.io.IOException e) {
@@ -93,11 +110,14 @@ public final class Gateway {
         providers.add(p);
         byName.put(spec.name(), p);
       }
-      GatewayRuntime rt = new GatewayRuntime(settings, new Authenticator(masterKey), new ModelRegistry(settings.models(), byName, new io.wanapis.routing.DeploymentState()));
+      Authenticator authenticator = new Authenticator(masterKey, keys.cache(), keys.lastUsed(), System::currentTimeMillis);
+      GatewayRuntime rt = new GatewayRuntime(settings, authenticator,
+          new ModelRegistry(settings.models(), byName, new io.wanapis.routing.DeploymentState()));
       if (accessLog != null) rt.addUsageListener(accessLog);
       extraListeners.forEach(rt::addUsageListener);
       Pipeline pipeline = new Pipeline(rt, vertx);
-      HttpFront front = new HttpFront(new OpenAiIngress(rt, pipeline), new AnthropicIngress(rt, pipeline), ready::get);
+      HttpFront front = new HttpFront(new OpenAiIngress(rt, pipeline), new AnthropicIngress(rt, pipeline), ready::get,
+          new AdminApi(authenticator, keys));
       HttpServerOptions opts = new HttpServerOptions()
           .setHost(settings.host())
           .setTcpNoDelay(true)
@@ -124,11 +144,14 @@ public final class Gateway {
   public Vertx vertx() { return vertx; }
   /** The in-process simulator, or null when none is configured. */
   public Simulator simulator() { return simulator; }
+  /** The store and key cache (keys issue); null before start. */
+  public KeysRuntime keys() { return keys; }
 
   public Future<Void> close() {
     ready.set(false);
     if (vertx == null) return Future.succeededFuture();
-    return vertx.close().andThen(ar -> {
+    Future<Void> storeClosed = keys == null ? Future.succeededFuture() : keys.close().recover(e -> Future.succeededFuture());
+    return storeClosed.transform(ar0 -> vertx.close()).andThen(ar -> {
       if (accessLog != null) accessLog.close();
     });
   }

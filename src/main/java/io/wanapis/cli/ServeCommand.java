@@ -27,11 +27,15 @@ public final class ServeCommand implements Callable<Integer> {
   @Option(names = "--host", description = "Address to bind (default 127.0.0.1; 0.0.0.0 for all).")
   String host;
 
+  @Option(names = "--database-url", description = "Store: jdbc:sqlite:FILE, jdbc:postgresql://..., or postgresql://user:pass@host/db "
+      + "(env: WANAPIS_DATABASE_URL; default: SQLite file <data_dir>/wanapis.db).")
+  String databaseUrl;
+
   @Override
   public Integer call() throws Exception {
     Settings settings;
     try {
-      settings = loadSettings(config, port, host);
+      settings = loadSettings(config, port, host, databaseUrl);
     } catch (ConfigException e) {
       System.err.println("wanapis: " + e.getMessage());
       return 2;
@@ -67,11 +71,15 @@ public final class ServeCommand implements Callable<Integer> {
   }
 
   static Settings loadSettings(Path config, Integer port, String host) {
+    return loadSettings(config, port, host, null);
+  }
+
+  static Settings loadSettings(Path config, Integer port, String host, String databaseUrl) {
     Path file = config;
     if (file == null && System.getenv("WANAPIS_CONFIG") != null && !System.getenv("WANAPIS_CONFIG").isBlank()) {
       file = Path.of(System.getenv("WANAPIS_CONFIG"));
     }
     GatewayConfig cfg = file == null ? null : ConfigLoader.withSystemEnv().load(file);
-    return new SettingsResolver(System::getenv).resolve(cfg, file == null ? "embedded default" : file.toString(), port, host);
+    return new SettingsResolver(System::getenv).resolve(cfg, file == null ? "embedded default" : file.toString(), port, host, databaseUrl);
   }
 }

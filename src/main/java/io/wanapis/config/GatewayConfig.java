@@ -15,7 +15,8 @@ public record GatewayConfig(
     List<ModelConfig> models,
     AccessLogConfig accessLog,
     Boolean dropParams,
-    CacheSettingsConfig cache) {
+    CacheSettingsConfig cache,
+    String databaseUrl) {
 
   /** Size of the in-memory response cache (models opt in with their own {@code cache}). */
   public record CacheSettingsConfig(Long maxBytes) {}

@@ -18,9 +18,11 @@ public record Settings(
     List<ModelSpec> models,
     String accessLog,
     String source,
-    long cacheMaxBytes) {
+    long cacheMaxBytes,
+    String databaseUrl) {
 
   public static final long DEFAULT_MAX_BODY_BYTES = 8L * 1024 * 1024;
+
 
   /**
    * @param baseUrl null when {@code simulated}: the in-process simulator serves this provider in

@@ -39,6 +39,11 @@ public final class SettingsResolver {
   }
 
   public Settings resolve(GatewayConfig cfg, String source, Integer portFlag, String hostFlag) {
+    return resolve(cfg, source, portFlag, hostFlag, null);
+  }
+
+  /** @param databaseUrlFlag {@code --database-url}; beats {@code WANAPIS_DATABASE_URL}, which beats {@code database_url} */
+  public Settings resolve(GatewayConfig cfg, String source, Integer portFlag, String hostFlag, String databaseUrlFlag) {
     boolean embedded = cfg == null;
     if (cfg == null) cfg = defaultConfig();
     var server = cfg.server() != null ? cfg.server() : new GatewayConfig.ServerConfig(null, null, null, null);
@@ -68,8 +73,11 @@ public final class SettingsResolver {
         : Path.of(env.apply("HOME") != null ? env.apply("HOME") : ".", ".wanapis");
     String accessLog = cfg.accessLog() != null && cfg.accessLog().path() != null ? cfg.accessLog().path() : "stdout";
     long cacheBytes = cfg.cache() != null && cfg.cache().maxBytes() != null ? cfg.cache().maxBytes() : 64L * 1024 * 1024;
+    String databaseUrl = databaseUrlFlag != null && !databaseUrlFlag.isBlank() ? databaseUrlFlag
+        : env.apply("WANAPIS_DATABASE_URL") != null && !env.apply("WANAPIS_DATABASE_URL").isBlank() ? env.apply("WANAPIS_DATABASE_URL")
+        : cfg.databaseUrl() != null && !cfg.databaseUrl().isBlank() ? cfg.databaseUrl() : null; // null: <data_dir>/wanapis.db
     return new Settings(host, port, maxBody, loops, dataDir, masterKey, timeouts, providers, models, accessLog,
-        embedded ? "embedded default" : source, cacheBytes);
+        embedded ? "embedded default" : source, cacheBytes, databaseUrl);
   }
 
   /** The embedded default, as if written in YAML (see docs/configuration.md for its listing). */
@@ -105,7 +113,7 @@ public final class SettingsResolver {
     }
     models.add(ModelConfig.simple("sim/*", List.of(DeploymentConfig.of("simulator", "*"))));
     models.add(ModelConfig.simple("sim-claude/*", List.of(DeploymentConfig.of("simulator-anthropic", "*"))));
-    return new GatewayConfig(null, null, null, null, providers, models, null, null, null);
+    return new GatewayConfig(null, null, null, null, providers, models, null, null, null, null);
   }
 
   private List<ProviderSpec> providers(List<ProviderConfig> list, Timeouts defaults, String source, boolean dropParamsGlobally) {

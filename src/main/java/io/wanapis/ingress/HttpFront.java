@@ -1,5 +1,6 @@
 package io.wanapis.ingress;
 
+import io.wanapis.admin.AdminApi;
 import io.wanapis.errors.ApiError;
 import io.wanapis.errors.OpenAiErrorBody;
 import io.wanapis.ingress.anthropic.AnthropicIngress;
@@ -20,11 +21,14 @@ public final class HttpFront implements Handler<HttpServerRequest> {
   private final OpenAiIngress openai;
   private final AnthropicIngress anthropic;
   private final BooleanSupplier ready;
+  private final AdminApi admin;
 
-  public HttpFront(OpenAiIngress openai, AnthropicIngress anthropic, BooleanSupplier ready) {
+  /** @param admin the admin API (keys issue), or null when the gateway runs without a store */
+  public HttpFront(OpenAiIngress openai, AnthropicIngress anthropic, BooleanSupplier ready, AdminApi admin) {
     this.openai = openai;
     this.anthropic = anthropic;
     this.ready = ready;
+    this.admin = admin;
   }
 
   @Override
@@ -50,6 +54,10 @@ public final class HttpFront implements Handler<HttpServerRequest> {
       case "/health/live" -> health(req, true);
       case "/health/ready" -> health(req, ready.getAsBoolean());
       default -> {
+        if (admin != null && path.startsWith("/admin/")) { // keys issue
+          admin.handle(req);
+          return;
+        }
         String id = modelId(path);
         if (id != null && m == HttpMethod.GET) openai.getModel(req, id);
         else if (id != null) notAllowed(req);

@@ -29,7 +29,9 @@ public final class TestGateway implements AutoCloseable {
 
   private TestGateway(String yaml, SimulatorOptions sim) throws Exception {
     GatewayConfig cfg = new ConfigLoader(Map.<String, String>of()::get).parse(yaml, "test.yaml");
-    Settings s = new SettingsResolver(Map.<String, String>of()::get).resolve(cfg, "test.yaml", 0, "127.0.0.1");
+    // A fresh data directory (store, encryption key) per gateway unless the YAML names one.
+    String tmpData = java.nio.file.Files.createTempDirectory("wanapis-test").toString();
+    Settings s = new SettingsResolver(Map.of("WANAPIS_DATA_DIR", tmpData)::get).resolve(cfg, "test.yaml", 0, "127.0.0.1");
     gateway = new Gateway(s, MASTER_KEY, sim, List.of(records::add));
     gateway.start().toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS);
   }

@@ -1,7 +1,9 @@
 package io.wanapis.ingress.anthropic;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.wanapis.auth.Permissions;
 import io.wanapis.auth.Principal;
+import io.wanapis.keys.KeyEndpoints;
 import io.wanapis.canonical.ChatRequest;
 import io.wanapis.canonical.Message;
 import io.wanapis.canonical.Part;
@@ -47,6 +49,12 @@ public final class AnthropicIngress {
       reject(req, e, requestId, endpoint, null, start);
       return;
     }
+    try {
+      Permissions.requireEndpoint(principal, KeyEndpoints.CHAT); // Messages is chat, in key permissions
+    } catch (ApiError e) {
+      reject(req, e, requestId, endpoint, principal, start);
+      return;
+    }
     long limit = rt.settings().maxBodyBytes();
     BodyReader.read(req, limit,
         body -> onBody(req, endpoint, body, principal, requestId, start),
@@ -61,8 +69,9 @@ public final class AnthropicIngress {
       if (peek.model() == null || peek.model().isEmpty()) throw ApiError.missingParameter("model");
       if (!peek.hasMessages()) throw ApiError.missingParameter("messages");
       if (endpoint == Endpoint.MESSAGES && !peek.hasMaxTokens()) throw ApiError.missingParameter("max_tokens");
+      Permissions.requireModel(principal, peek.model());
       route = rt.models().resolve(peek.model());
-      if (route == null) throw ApiError.modelNotFound(peek.model(), rt.models().listedNames());
+      if (route == null) throw ApiError.modelNotFound(peek.model(), Permissions.visible(principal, rt.models().listedNames()));
     } catch (ApiError e) {
       reject(req, e, requestId, endpoint, principal, start);
       return;

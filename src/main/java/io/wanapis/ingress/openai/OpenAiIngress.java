@@ -2,7 +2,9 @@ package io.wanapis.ingress.openai;
 
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.wanapis.auth.Permissions;
 import io.wanapis.auth.Principal;
+import io.wanapis.keys.KeyEndpoints;
 import io.wanapis.errors.ApiError;
 import io.wanapis.ingress.BodyReader;
 import io.wanapis.json.Json;
@@ -42,6 +44,13 @@ public final class OpenAiIngress {
       reject(req, e, requestId, endpoint, null, start);
       return;
     }
+    // keys issue: endpoint permission, before the body is even read
+    try {
+      Permissions.requireEndpoint(principal, endpoint.id());
+    } catch (ApiError e) {
+      reject(req, e, requestId, endpoint, principal, start);
+      return;
+    }
     long limit = rt.settings().maxBodyBytes();
     BodyReader.read(req, limit,
         body -> onBody(req, endpoint, body, principal, requestId, start),
@@ -64,8 +73,9 @@ public final class OpenAiIngress {
       if (peek.stream() && !endpoint.streams()) {
         throw ApiError.invalidParameter("stream", "The " + endpoint.path() + " endpoint does not stream; remove 'stream'.");
       }
+      Permissions.requireModel(principal, peek.model()); // keys issue: before revealing whether it exists
       route = rt.models().resolve(peek.model());
-      if (route == null) throw ApiError.modelNotFound(peek.model(), rt.models().listedNames());
+      if (route == null) throw ApiError.modelNotFound(peek.model(), Permissions.visible(principal, rt.models().listedNames()));
     } catch (ApiError e) {
       reject(req, e, requestId, endpoint, principal, start);
       return;
@@ -102,8 +112,10 @@ public final class OpenAiIngress {
 
   public void listModels(HttpServerRequest req) {
     String requestId = RequestIds.next();
+    Principal principal;
     try {
-      rt.authenticator().authenticate(req);
+      principal = rt.authenticator().authenticate(req);
+      Permissions.requireEndpoint(principal, KeyEndpoints.MODELS);
     } catch (ApiError e) {
       OpenAiResponses.error(req.response(), e, requestId);
       return;
@@ -111,16 +123,19 @@ public final class OpenAiIngress {
     ObjectNode root = Json.MAPPER.createObjectNode();
     root.put("object", "list");
     ArrayNode data = root.putArray("data");
-    for (String name : rt.models().exactNames()) data.add(model(name, rt.models().resolve(name)));
+    // keys issue: only the models this key may call
+    for (String name : Permissions.visible(principal, rt.models().exactNames())) data.add(model(name, rt.models().resolve(name)));
     OpenAiResponses.json(req.response(), requestId, bytes(root));
   }
 
   public void getModel(HttpServerRequest req, String id) {
     String requestId = RequestIds.next();
     try {
-      rt.authenticator().authenticate(req);
+      Principal principal = rt.authenticator().authenticate(req);
+      Permissions.requireEndpoint(principal, KeyEndpoints.MODELS);
+      if (!id.isEmpty()) Permissions.requireModel(principal, id);
       ModelRoute route = id.isEmpty() ? null : rt.models().resolve(id);
-      if (route == null) throw ApiError.modelNotFound(id, rt.models().listedNames());
+      if (route == null) throw ApiError.modelNotFound(id, Permissions.visible(principal, rt.models().listedNames()));
       OpenAiResponses.json(req.response(), requestId, bytes(model(id, route)));
     } catch (ApiError e) {
       OpenAiResponses.error(req.response(), e, requestId);

@@ -1,0 +1,58 @@
+package io.wanapis.store;
+
+import io.wanapis.keys.Project;
+import io.wanapis.keys.Team;
+import io.wanapis.keys.VirtualKey;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * Everything the gateway keeps across restarts, behind one interface with two homes: an SQLite
+ * file (embedded default) and PostgreSQL ({@link JdbcStore} with a {@link Dialect}).
+ *
+ * <p>All methods block: call them on the store's worker pool ({@link StoreExecutor}), never on an
+ * event loop. Every write takes the {@link AuditEvent} that describes it and appends it in the
+ * same transaction, so there is never a change without its audit entry or the other way round.
+ * Failures are {@link StoreException}s.
+ */
+public interface Store extends AutoCloseable {
+  Dialect dialect();
+
+  Team createTeam(Team team, AuditEvent audit);
+  List<Team> listTeams();
+  /** By id, or else by name. */
+  Optional<Team> findTeam(String idOrName);
+
+  Project createProject(Project project, AuditEvent audit);
+  List<Project> listProjects(String teamIdOrNull);
+  /** By id, or else by name inside the given team (when not null). */
+  Optional<Project> findProject(String idOrName, String teamIdOrNull);
+
+  void createKey(VirtualKey key, String secretHash, AuditEvent audit);
+  /** Replaces every field but {@code last_used_at} and {@code created_at}; NOT_FOUND if the key is gone. */
+  void updateKey(VirtualKey key, AuditEvent audit);
+  /** Adds {@code newHash} as the current secret; every other live secret of the key stops working at {@code oldNotAfter}. */
+  void rotateKey(VirtualKey updated, String newHash, long oldNotAfter, AuditEvent audit);
+  Optional<VirtualKey> findKey(String id);
+  List<VirtualKey> listKeys(String teamIdOrNull);
+  List<KeySecretRow> liveSecrets(long now);
+  List<KeySecretRow> liveSecrets(String keyId, long now);
+  /** Batched, not audited: key id to epoch millis; never moves a time backwards. */
+  void touchLastUsed(Map<String, Long> lastUsed);
+
+  void putCredential(StoredCredential credential, AuditEvent audit);
+  List<StoredCredential> listCredentials();
+  Optional<StoredCredential> findCredential(String name);
+  void deleteCredential(String name, AuditEvent audit);
+
+  /** Entries with seq greater than {@code afterSeq}, oldest first. */
+  List<AuditEntry> audit(long afterSeq, int limit);
+  /** The chain head: seq and hash of the last entry as the store recorded it. */
+  AuditHead head();
+  /** Reads the whole log and checks the chain against the head. */
+  AuditChain.Result verifyAudit();
+
+  @Override
+  void close();
+}

@@ -1,0 +1,55 @@
+package io.wanapis.gateway;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.wanapis.json.Json;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+
+/** Raw admin API calls for tests: status, headers and body exactly as a client sees them. */
+final class AdminHttp {
+  record Reply(int status, JsonNode json, String body, HttpResponse<String> raw) {
+    String id() { return json.path("id").asText(); }
+    String secret() { return json.path("key").asText(); }
+    String errorCode() { return json.path("error").path("code").asText(); }
+  }
+
+  private final HttpClient http = HttpClient.newHttpClient();
+  private final int port;
+  private final String key;
+
+  AdminHttp(TestGateway gw, String key) {
+    this.port = gw.gateway.port();
+    this.key = key;
+  }
+
+  AdminHttp as(TestGateway gw, String otherKey) {
+    return new AdminHttp(gw, otherKey);
+  }
+
+  Reply get(String path) throws Exception {
+    return send("GET", path, null);
+  }
+
+  Reply post(String path, String json) throws Exception {
+    return send("POST", path, json);
+  }
+
+  Reply send(String method, String path, String json) throws Exception {
+    HttpRequest.Builder b = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path))
+        .method(method, json == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofString(json))
+        .header("content-type", "application/json");
+    if (key != null) b.header("authorization", "Bearer " + key);
+    HttpResponse<String> r = http.send(b.build(), HttpResponse.BodyHandlers.ofString());
+    JsonNode n = r.body().isEmpty() ? Json.MAPPER.createObjectNode() : Json.MAPPER.readTree(r.body());
+    return new Reply(r.statusCode(), n, r.body(), r);
+  }
+
+  /** Creates a key and returns the answer (201 expected). */
+  Reply createKey(String json) throws Exception {
+    Reply r = post("/admin/keys", json);
+    if (r.status() != 201) throw new AssertionError("key creation failed: " + r.body());
+    return r;
+  }
+}

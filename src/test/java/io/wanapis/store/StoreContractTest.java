@@ -1,0 +1,217 @@
+package io.wanapis.store;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.wanapis.json.Json;
+import io.wanapis.keys.KeyRole;
+import io.wanapis.keys.KeySecrets;
+import io.wanapis.keys.KeyStatus;
+import io.wanapis.keys.Limits;
+import io.wanapis.keys.Project;
+import io.wanapis.keys.Team;
+import io.wanapis.keys.VirtualKey;
+import java.math.BigDecimal;
+import java.sql.Connection;
+import java.sql.Statement;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.atomic.AtomicLong;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/**
+ * What every home of the store must do; {@link SqliteStoreTest} and {@link PostgresStoreTest} run
+ * it on a real SQLite file and a real PostgreSQL server.
+ */
+abstract class StoreContractTest {
+  final AtomicLong clock = new AtomicLong(1_700_000_000_000L);
+  JdbcStore store;
+  final Actor admin = new Actor("master", "master", "127.0.0.1", "req-1");
+
+  abstract String jdbcUrl() throws Exception;
+
+  @BeforeEach
+  void open() throws Exception {
+    store = new JdbcStore(Database.open(DatabaseUrl.resolve(jdbcUrl(), null)), clock::get);
+  }
+
+  @AfterEach
+  void close() {
+    store.close();
+  }
+
+  AuditEvent audit(String action, String id) {
+    return new AuditEvent(admin, action, "test", id, null, Json.MAPPER.createObjectNode().put("id", id));
+  }
+
+  Team team(String name) {
+    return store.createTeam(new Team(KeySecrets.newId("team"), name, Map.of("cost_center", "42"), clock.get()), audit("team.create", name));
+  }
+
+  VirtualKey key(String teamId, String projectId) {
+    long now = clock.get();
+    return new VirtualKey(KeySecrets.newId("key"), "ci", "sk-wan-abcd…", KeyRole.APP, teamId, projectId, "alice",
+        List.of("gpt-4o*", "openai/*"), Set.of("chat", "embeddings"), KeyStatus.ACTIVE, now + 3_600_000, now, now, null,
+        Map.of("env", "prod"), new Limits(60, 100_000L, new BigDecimal("12.5"), "monthly"));
+  }
+
+  @Test
+  void teamsProjectsAndKeysRoundTrip() {
+    Team t = team("search");
+    Project p = store.createProject(new Project(KeySecrets.newId("proj"), t.id(), "indexer", Map.of(), clock.get()), audit("project.create", "p"));
+    VirtualKey k = key(t.id(), p.id());
+    store.createKey(k, "a".repeat(64), audit("key.create", k.id()));
+
+    assertThat(store.findTeam("search")).contains(t);
+    assertThat(store.findProject("indexer", t.id())).contains(p);
+    assertThat(store.listProjects(t.id())).containsExactly(p);
+    VirtualKey back = store.findKey(k.id()).orElseThrow();
+    assertThat(back).isEqualTo(k);
+    assertThat(back.limits().maxBudget()).isEqualByComparingTo("12.5");
+    assertThat(store.listKeys(t.id())).extracting(VirtualKey::id).containsExactly(k.id());
+    assertThat(store.listKeys("team_other")).isEmpty();
+    assertThat(store.liveSecrets(clock.get())).extracting(KeySecretRow::hash).containsExactly("a".repeat(64));
+  }
+
+  @Test
+  void duplicateTeamNameIsAConflictAndLeavesNoAuditEntry() {
+    team("dup");
+    long before = store.head().seq();
+    assertThatThrownBy(() -> team("dup")).isInstanceOfSatisfying(StoreException.class,
+        e -> assertThat(e.kind()).isEqualTo(StoreException.Kind.CONFLICT));
+    assertThat(store.head().seq()).isEqualTo(before);
+    assertThat(store.listTeams()).hasSize(1);
+  }
+
+  @Test
+  void aFailedWriteLeavesNothingHalfWritten() {
+    VirtualKey orphan = key("team_does_not_exist", null);
+    assertThatThrownBy(() -> store.createKey(orphan, "b".repeat(64), audit("key.create", orphan.id())))
+        .isInstanceOfSatisfying(StoreException.class, e -> assertThat(e.kind()).isEqualTo(StoreException.Kind.INVALID_REFERENCE));
+    assertThat(store.findKey(orphan.id())).isEmpty();
+    assertThat(store.liveSecrets(clock.get())).isEmpty();
+    assertThat(store.audit(0, 10)).isEmpty();
+    assertThat(store.head().seq()).isZero();
+  }
+
+  @Test
+  void rotationKeepsOldSecretsUntilTheGraceEnds() {
+    Team t = team("rot");
+    VirtualKey k = key(t.id(), null);
+    store.createKey(k, "1".repeat(64), audit("key.create", k.id()));
+    long now = clock.addAndGet(1000);
+    VirtualKey rotated = new VirtualKey(k.id(), k.name(), "sk-wan-wxyz…", k.role(), k.teamId(), k.projectId(), k.owner(), k.models(),
+        k.endpoints(), k.status(), k.expiresAt(), k.createdAt(), now, null, k.metadata(), k.limits());
+    store.rotateKey(rotated, "2".repeat(64), now + 60_000, audit("key.rotate", k.id()));
+
+    assertThat(store.liveSecrets(k.id(), now)).extracting(KeySecretRow::hash).containsExactlyInAnyOrder("1".repeat(64), "2".repeat(64));
+    assertThat(store.liveSecrets(k.id(), now + 60_000)).extracting(KeySecretRow::hash).containsExactly("2".repeat(64));
+    assertThat(store.findKey(k.id()).orElseThrow().displayPrefix()).isEqualTo("sk-wan-wxyz…");
+  }
+
+  @Test
+  void lastUsedOnlyMovesForward() {
+    Team t = team("lu");
+    VirtualKey k = key(t.id(), null);
+    store.createKey(k, "c".repeat(64), audit("key.create", k.id()));
+    store.touchLastUsed(Map.of(k.id(), 5_000L));
+    store.touchLastUsed(Map.of(k.id(), 4_000L));
+    assertThat(store.findKey(k.id()).orElseThrow().lastUsedAt()).isEqualTo(5_000L);
+    // an update from the admin API must not wipe it
+    store.updateKey(k.withStatus(KeyStatus.REVOKED, clock.get() + 1), audit("key.revoke", k.id()));
+    VirtualKey back = store.findKey(k.id()).orElseThrow();
+    assertThat(back.lastUsedAt()).isEqualTo(5_000L);
+    assertThat(back.status()).isEqualTo(KeyStatus.REVOKED);
+  }
+
+  @Test
+  void updatingAMissingKeyIsNotFound() {
+    VirtualKey ghost = key(null, null);
+    assertThatThrownBy(() -> store.updateKey(ghost, audit("key.update", ghost.id())))
+        .isInstanceOfSatisfying(StoreException.class, e -> assertThat(e.kind()).isEqualTo(StoreException.Kind.NOT_FOUND));
+    assertThat(store.head().seq()).isZero();
+  }
+
+  @Test
+  void auditEntriesChainAndVerify() {
+    for (int i = 0; i < 5; i++) team("t" + i);
+    List<AuditEntry> entries = store.audit(0, 100);
+    assertThat(entries).extracting(AuditEntry::seq).containsExactly(1L, 2L, 3L, 4L, 5L);
+    assertThat(entries.get(0).prevHash()).isEqualTo(AuditChain.GENESIS);
+    assertThat(entries.get(1).prevHash()).isEqualTo(entries.get(0).hash());
+    assertThat(entries.get(2).actor()).isEqualTo("master");
+    assertThat(entries.get(2).sourceIp()).isEqualTo("127.0.0.1");
+    assertThat(store.head()).isEqualTo(new AuditHead(5, entries.get(4).hash()));
+    assertThat(store.verifyAudit().ok()).isTrue();
+    assertThat(store.audit(3, 1)).extracting(AuditEntry::seq).containsExactly(4L);
+  }
+
+  @Test
+  void verifyDetectsAnEditedEntry() throws Exception {
+    for (int i = 0; i < 3; i++) team("e" + i);
+    sql("UPDATE audit_log SET after_json = '{\"id\":\"forged\"}' WHERE seq = 2");
+    AuditChain.Result r = store.verifyAudit();
+    assertThat(r.ok()).isFalse();
+    assertThat(r.firstBadSeq()).isEqualTo(2L);
+    assertThat(r.problem()).contains("changed");
+  }
+
+  @Test
+  void verifyDetectsADeletedEntryAndACutTail() throws Exception {
+    for (int i = 0; i < 4; i++) team("d" + i);
+    sql("DELETE FROM audit_log WHERE seq = 4");
+    assertThat(store.verifyAudit()).satisfies(r -> {
+      assertThat(r.ok()).isFalse();
+      assertThat(r.problem()).contains("chain head");
+    });
+    sql("DELETE FROM audit_log WHERE seq = 2");
+    assertThat(store.verifyAudit().firstBadSeq()).isEqualTo(2L);
+  }
+
+  @Test
+  void concurrentAppendsKeepOneUnbrokenChain() throws Exception {
+    ExecutorService pool = Executors.newFixedThreadPool(4);
+    try {
+      List<Future<Team>> fs = new java.util.ArrayList<>();
+      for (int i = 0; i < 20; i++) {
+        String n = "c" + i;
+        fs.add(pool.submit(() -> team(n)));
+      }
+      for (Future<Team> f : fs) f.get();
+    } finally {
+      pool.shutdown();
+    }
+    assertThat(store.audit(0, 100)).hasSize(20);
+    assertThat(store.verifyAudit().ok()).isTrue();
+  }
+
+  @Test
+  void credentialsAreStoredEncrypted() throws Exception {
+    SecretBox box = new SecretBox(new byte[32], List.of());
+    String secret = "sk-proj-upstream-secret-0123456789";
+    store.putCredential(new StoredCredential("openai-main", "openai", box.seal(secret, "openai-main"), 1, 1), audit("credential.create", "c"));
+    StoredCredential back = store.findCredential("openai-main").orElseThrow();
+    assertThat(back.sealed().ciphertext()).doesNotContain(secret);
+    assertThat(box.open(back.sealed(), "openai-main")).isEqualTo(secret);
+    try (Connection c = store.database().dataSource().getConnection(); Statement st = c.createStatement();
+        var rs = st.executeQuery("SELECT * FROM provider_credentials")) {
+      rs.next();
+      for (int i = 1; i <= rs.getMetaData().getColumnCount(); i++) assertThat(String.valueOf(rs.getObject(i))).doesNotContain("upstream-secret");
+    }
+    store.deleteCredential("openai-main", audit("credential.delete", "c"));
+    assertThat(store.listCredentials()).isEmpty();
+  }
+
+  void sql(String statement) throws Exception {
+    try (Connection c = store.database().dataSource().getConnection(); Statement st = c.createStatement()) {
+      st.executeUpdate(statement);
+      c.commit();
+    }
+  }
+}
