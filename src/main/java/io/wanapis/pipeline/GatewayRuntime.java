@@ -14,6 +14,7 @@ public final class GatewayRuntime {
   private final Authenticator authenticator;
   private final ModelRegistry models;
   private final io.wanapis.routing.Router router;
+  private final io.wanapis.cache.ResponseCache cache;
   private final List<UsageListener> listeners = new CopyOnWriteArrayList<>();
 
   public GatewayRuntime(Settings settings, Authenticator authenticator, ModelRegistry models) {
@@ -21,7 +22,10 @@ public final class GatewayRuntime {
     this.authenticator = authenticator;
     this.models = models;
     this.router = new io.wanapis.routing.Router(models);
+    this.cache = new io.wanapis.cache.ResponseCache(settings.cacheMaxBytes());
   }
+
+  public io.wanapis.cache.ResponseCache cache() { return cache; }
 
   public io.wanapis.routing.Router router() { return router; }
 

@@ -4,6 +4,8 @@ import io.wanapis.auth.Principal;
 import io.wanapis.errors.ApiError;
 import io.wanapis.providers.Endpoint;
 import io.wanapis.providers.InboundCall;
+import io.wanapis.cache.CacheKeys;
+import io.wanapis.cache.CachedAnswer;
 import io.wanapis.routing.ModelRoute;
 import io.wanapis.routing.Router;
 import io.wanapis.routing.RoutingSession;
@@ -34,8 +36,47 @@ public final class Pipeline {
       reject(req, call, principal, e, startNanos);
       return;
     }
+    CacheWrite cacheWrite = null;
+    var cacheCfg = route.routing().cache() != null ? route.routing().cache() : resolution.route().routing().cache();
+    if (cacheCfg != null) {
+      String cc = req.getHeader("cache-control");
+      boolean noCache = cc != null && (cc.contains("no-cache") || cc.contains("no-store"));
+      boolean noStore = cc != null && cc.contains("no-store");
+      String scope = "shared".equals(cacheCfg.scope()) ? null : principal.keyId();
+      String key = CacheKeys.of(call, resolution.route().name(), scope);
+      CachedAnswer hit = noCache ? null : rt.cache().get(key);
+      if (hit != null) {
+        replay(req, call, hit, resolution, principal, startNanos);
+        return;
+      }
+      long ttl = (cacheCfg.ttlSeconds() != null ? cacheCfg.ttlSeconds() : 300) * 1_000_000_000L;
+      if (!noStore && key != null) cacheWrite = new CacheWrite(key, ttl);
+    }
     RoutingSession session = new RoutingSession(rt.models(), resolution.route());
-    new ProxyExchange(rt, vertx, req, call, session, resolution, principal, startNanos, totalOverrideMs).start();
+    new ProxyExchange(rt, vertx, req, call, session, resolution, principal, startNanos, totalOverrideMs, cacheWrite).start();
+  }
+
+  /** Where a successful answer is stored in the response cache, and for how long. */
+  record CacheWrite(String key, long ttlNanos) {}
+
+  /** Answers from the cache: the exact bytes of the first answer (a stream is replayed as a stream). */
+  private void replay(HttpServerRequest req, InboundCall call, CachedAnswer hit, Router.Resolution resolution, Principal principal,
+      long startNanos) {
+    var resp = req.response();
+    resp.setStatusCode(200)
+        .putHeader("content-type", hit.stream() ? "text/event-stream; charset=utf-8" : "application/json")
+        .putHeader("x-request-id", call.requestId())
+        .putHeader("x-wanapis-cache", "hit")
+        .putHeader("x-wanapis-model", hit.routedModel())
+        .putHeader("x-wanapis-deployment", hit.deployment());
+    if (resolution.variant() != null) resp.putHeader("x-wanapis-variant", resolution.variant());
+    if (hit.stream()) resp.putHeader("cache-control", "no-cache");
+    resp.end(io.vertx.core.buffer.Buffer.buffer(hit.body()));
+    double ms = (System.nanoTime() - startNanos) / 1e6;
+    var peek = call.peek();
+    rt.publish(new RequestRecord(System.currentTimeMillis(), call.requestId(), principal.keyId(), call.endpoint().id(), peek.model(),
+        null, hit.deployment(), 200, null, peek.stream(), hit.usage(), ms, peek.stream() ? ms : -1, 0, peek.user(),
+        hit.routedModel(), resolution.variant(), true));
   }
 
   private void reject(HttpServerRequest req, InboundCall call, Principal principal, ApiError e, long startNanos) {

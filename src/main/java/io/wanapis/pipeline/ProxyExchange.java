@@ -77,9 +77,14 @@ final class ProxyExchange {
   private boolean finished;
   private long ttftNanos = -1;
   private Usage usage = Usage.UNKNOWN;
+  /** Set when the answer should be cached; a stream's client bytes are collected in {@code cacheBytes}. */
+  private final Pipeline.CacheWrite cacheWrite;
+  private Buffer cacheBytes;
+  private boolean cacheOverflow;
 
   ProxyExchange(GatewayRuntime rt, Vertx vertx, HttpServerRequest req, InboundCall call, RoutingSession session,
-      Router.Resolution resolution, Principal principal, long startNanos, long totalOverrideMs) {
+      Router.Resolution resolution, Principal principal, long startNanos, long totalOverrideMs, Pipeline.CacheWrite cacheWrite) {
+    this.cacheWrite = cacheWrite;
     this.rt = rt;
     this.vertx = vertx;
     this.req = req;
@@ -290,6 +295,10 @@ final class ProxyExchange {
         usage = mapped.usage();
         writeHead(200, "application/json");
         resp.end(mapped.body());
+        if (cacheWrite != null) {
+          rt.cache().put(cacheWrite.key(), new io.wanapis.cache.CachedAnswer(mapped.body().getBytes(), false, usage, route.name(),
+              target.label(), cacheWrite.ttlNanos()));
+        }
         endAttempt(null, true);
         finish(200, null);
       } else {
@@ -329,6 +338,10 @@ final class ProxyExchange {
       usage = translator.usage();
       if (translator.completed()) {
         resp.end();
+        if (cacheWrite != null && cacheBytes != null && translator.inStreamErrorCode() == null) {
+          rt.cache().put(cacheWrite.key(), new io.wanapis.cache.CachedAnswer(cacheBytes.getBytes(), true, translator.usage(),
+              route.name(), target.label(), cacheWrite.ttlNanos()));
+        }
         endAttempt(null, translator.inStreamErrorCode() == null);
         finish(200, translator.inStreamErrorCode());
       } else if (!translator.emittedAny()) {
@@ -351,6 +364,15 @@ final class ProxyExchange {
       ttftNanos = System.nanoTime() - startNanos;
     }
     resp.write(bytes);
+    if (cacheWrite != null && !cacheOverflow) {
+      if (cacheBytes == null) cacheBytes = Buffer.buffer();
+      if (cacheBytes.length() + bytes.length() <= io.wanapis.cache.ResponseCache.MAX_ENTRY_BYTES) {
+        cacheBytes.appendBuffer(bytes);
+      } else {
+        cacheOverflow = true; // too long to keep: this answer will not be cached
+        cacheBytes = null;
+      }
+    }
   }
 
   private void writeHead(int status, String contentType) {
