@@ -206,7 +206,7 @@ class GeminiSdkTest {
     assertThatThrownBy(() -> wrongKey.models.generateContent(MODEL, "hi", null))
         .isInstanceOfSatisfying(ClientException.class, e -> {
           assertThat(e.code()).isEqualTo(400);
-          assertThat(e.message()).isEqualTo("API key not valid. Please pass a valid API key.");
+          assertThat(e.message()).startsWith("API key not valid. Please pass a valid API key.").contains("API_KEY_INVALID");
         });
   }
 }
