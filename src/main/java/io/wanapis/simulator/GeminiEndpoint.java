@@ -492,6 +492,8 @@ final class GeminiEndpoint implements Endpoint {
     usage.set("promptTokensDetails", promptDetails(prompt));
     if (thoughts > 0) {
       usage.put("thoughtsTokenCount", thoughts);
+    } else if (candidates > 0) { // as the recorded models without thinking (2.0) report it
+      usage.putArray("candidatesTokensDetails").addObject().put("modality", "TEXT").put("tokenCount", candidates);
     }
     return usage;
   }

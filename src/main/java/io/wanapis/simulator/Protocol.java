@@ -18,6 +18,9 @@ interface Protocol {
     if (GeminiProtocol.handles(path)) {
       return GeminiProtocol.INSTANCE;
     }
+    if (path.startsWith("/openai/")) {
+      return AzureProtocol.INSTANCE;
+    }
     return OpenAiProtocol.INSTANCE;
   }
 
