@@ -192,7 +192,8 @@ final class AnthropicMessagesEndpoint implements Endpoint {
   // ---- the answer
 
   /**
-   * Thinking first (when enabled), then either a tool_use block or a text block. A tool is called when the
+   * Thinking first (when enabled), then either a tool_use block (after a one-line text block under
+   * {@code tool_choice: auto}, as the recorded models wrote one) or a text block. A tool is called when the
    * request has tools and may use them and the conversation does not end with tool results; {@code any} and
    * a named {@code tool} force the call even then.
    */
@@ -204,6 +205,12 @@ final class AnthropicMessagesEndpoint implements Endpoint {
       String thought = thinking(request, tool);
       Tokenizer.Pieces pieces = Tokenizer.split(thought, Math.min(request.thinkingBudget(), budget));
       blocks.add(new Block("thinking", pieces, signature(pieces.joined()), null, null, pieces.tokens()));
+      budget -= pieces.tokens();
+    }
+    if (tool != null && request.toolChoice().equals("auto")) {
+      // under auto the recorded models said what they were about to do first; forced calls come bare
+      Tokenizer.Pieces pieces = Tokenizer.split("I'll use the " + tool + " tool for this.", budget);
+      blocks.add(new Block("text", pieces, null, null, null, pieces.tokens()));
       budget -= pieces.tokens();
     }
     if (tool != null) {
@@ -303,6 +310,7 @@ final class AnthropicMessagesEndpoint implements Endpoint {
         case "tool_use" -> {
           node.put("id", b.toolId());
           node.put("name", b.toolName());
+          node.putObject("caller").put("type", "direct"); // as the SDK's fixture; the SDK 3.13 requires it
           node.set("input", complete ? input(b) : Json.object());
         }
         default -> node.put("text", complete ? b.pieces().joined() : "");
@@ -334,6 +342,7 @@ final class AnthropicMessagesEndpoint implements Endpoint {
       u.put("output_tokens", outputTokens);
       if (full) {
         u.put("service_tier", "standard");
+        u.put("inference_geo", "not_available");
       }
       return u;
     }

@@ -108,7 +108,7 @@ final class AnthropicProtocol implements Protocol {
   }
 
   @Override
-  public WireError faultError(FaultPlan fault, String body) {
+  public WireError faultError(FaultPlan fault, HttpServerRequest request, String body) {
     return AnthropicError.forFault(fault, FaultedRequest.model(body, "claude-sonnet-4-5"));
   }
 

@@ -5,8 +5,23 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.util.ArrayList;
 import java.util.List;
 
-/** {@code POST /v1/chat/completions}: {@code chat.completion} objects and {@code chat.completion.chunk} streams. */
+/**
+ * {@code POST /v1/chat/completions}: {@code chat.completion} objects and {@code chat.completion.chunk} streams.
+ * In Azure's flavour the answer also carries Azure's content-filter results ({@code prompt_filter_results} on
+ * the completion, {@code content_filter_results} on each choice; a stream starts with a chunk that has an empty
+ * id, no choices and the {@code prompt_filter_results}) and stream chunks carry no obfuscation padding.
+ */
 final class ChatCompletionsEndpoint implements Endpoint {
+
+  private final boolean azure;
+
+  ChatCompletionsEndpoint() {
+    this(false);
+  }
+
+  ChatCompletionsEndpoint(boolean azure) {
+    this.azure = azure;
+  }
 
   @Override
   public void handle(Exchange exchange, String body) {
@@ -14,7 +29,8 @@ final class ChatCompletionsEndpoint implements Endpoint {
     int promptTokens = PromptTokenCounter.count(request);
     exchange.tokensRequested(promptTokens);
     List<PlannedChoice> choices = ChatReplyPlanner.plan(request);
-    var answer = new Answer(Ids.chatCompletion(), System.currentTimeMillis() / 1000, request, choices, promptTokens);
+    var answer = new Answer(Ids.chatCompletion(), System.currentTimeMillis() / 1000, request, choices, promptTokens,
+        azure);
     if (request.stream()) {
       SsePacer.play(exchange, answer.streamEvents());
     } else {
@@ -24,7 +40,8 @@ final class ChatCompletionsEndpoint implements Endpoint {
   }
 
   /** One answer, rendered either as a whole or as stream chunks that add up to the same thing. */
-  private record Answer(String id, long created, ChatRequest request, List<PlannedChoice> choices, int promptTokens) {
+  private record Answer(String id, long created, ChatRequest request, List<PlannedChoice> choices, int promptTokens,
+      boolean azure) {
 
     int completionTokens() {
       return choices.stream().mapToInt(PlannedChoice::completionTokens).sum();
@@ -57,6 +74,12 @@ final class ChatCompletionsEndpoint implements Endpoint {
         message.putArray("annotations");
         c.putNull("logprobs");
         c.put("finish_reason", choice.finishReason());
+        if (azure) {
+          c.set("content_filter_results", ContentFilter.results());
+        }
+      }
+      if (azure) {
+        root.set("prompt_filter_results", ContentFilter.promptResults());
       }
       root.set("usage", Usage.chat(promptTokens, completionTokens()));
       root.put("service_tier", "default");
@@ -71,12 +94,23 @@ final class ChatCompletionsEndpoint implements Endpoint {
      */
     List<SseEvent> streamEvents() {
       List<SseEvent> events = new ArrayList<>();
+      if (azure) {
+        ObjectNode filters = Json.object();
+        filters.putArray("choices");
+        filters.put("created", 0);
+        filters.put("id", "");
+        filters.put("model", "");
+        filters.put("object", "");
+        filters.putNull("system_fingerprint");
+        filters.set("prompt_filter_results", ContentFilter.promptResults());
+        events.add(SseEvent.data(Json.write(filters), false));
+      }
       for (PlannedChoice choice : choices) {
-        events.add(SseEvent.data(chunk(choice.index(), roleDelta(choice), null), false));
+        events.add(SseEvent.data(chunk(choice.index(), roleDelta(choice), null, false), false));
         for (String piece : choice.pieces().texts()) {
-          events.add(SseEvent.data(chunk(choice.index(), pieceDelta(choice, piece), null), true));
+          events.add(SseEvent.data(chunk(choice.index(), pieceDelta(choice, piece), null, true), true));
         }
-        events.add(SseEvent.data(chunk(choice.index(), Json.object(), choice.finishReason()), false));
+        events.add(SseEvent.data(chunk(choice.index(), Json.object(), choice.finishReason(), false), false));
       }
       if (request.includeUsage()) {
         ObjectNode last = chunkEnvelope();
@@ -119,13 +153,17 @@ final class ChatCompletionsEndpoint implements Endpoint {
       return delta;
     }
 
-    private String chunk(int index, ObjectNode delta, String finishReason) {
+    /** @param filtered Azure only: full content-filter results (token chunks) rather than an empty object */
+    private String chunk(int index, ObjectNode delta, String finishReason, boolean filtered) {
       ObjectNode root = chunkEnvelope();
       ObjectNode c = root.putArray("choices").addObject();
       c.put("index", index);
       c.set("delta", delta);
       c.putNull("logprobs");
       c.put("finish_reason", finishReason);
+      if (azure) {
+        c.set("content_filter_results", filtered ? ContentFilter.results() : Json.object());
+      }
       if (request.includeUsage()) {
         root.putNull("usage");
       }
@@ -146,7 +184,7 @@ final class ChatCompletionsEndpoint implements Endpoint {
 
     /** OpenAI pads chunks by default; {@code stream_options.include_obfuscation: false} turns it off. */
     private void obfuscate(ObjectNode chunk) {
-      if (request.includeObfuscation()) {
+      if (request.includeObfuscation() && !azure) {
         chunk.put("obfuscation", Ids.obfuscation());
       }
     }

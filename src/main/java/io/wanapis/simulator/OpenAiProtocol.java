@@ -112,7 +112,7 @@ final class OpenAiProtocol implements Protocol {
   }
 
   @Override
-  public WireError faultError(FaultPlan fault, String body) {
+  public WireError faultError(FaultPlan fault, HttpServerRequest request, String body) {
     return OpenAiError.forFault(fault, FaultedRequest.model(body), fault.retryAfterOrDefault(),
         FaultedRequest.tokenEstimate(body));
   }

@@ -15,6 +15,12 @@ interface Protocol {
     if (path.equals("/v1/messages") || path.startsWith("/v1/messages/")) {
       return AnthropicProtocol.INSTANCE;
     }
+    if (GeminiProtocol.handles(path)) {
+      return GeminiProtocol.INSTANCE;
+    }
+    if (path.startsWith("/openai/")) {
+      return AzureProtocol.INSTANCE;
+    }
     return OpenAiProtocol.INSTANCE;
   }
 
@@ -41,7 +47,7 @@ interface Protocol {
   void rateLimited(HttpServerResponse response, long retryAfterSeconds);
 
   /** The error a {@code status=} fault asks for. */
-  WireError faultError(FaultPlan fault, String body);
+  WireError faultError(FaultPlan fault, HttpServerRequest request, String body);
 
   /** The error for an unparsable {@code x-sim-fault} header. */
   WireError badFaultHeader(String message);

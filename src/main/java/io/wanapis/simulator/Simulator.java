@@ -116,7 +116,7 @@ public final class Simulator {
     }
     try {
       if (fault.hasStatus()) {
-        exchange.sendFaultError(exchange.protocol().faultError(fault, body));
+        exchange.sendFaultError(exchange.protocol().faultError(fault, exchange.request(), body));
         return;
       }
       endpoint.handle(exchange, body);

@@ -1,6 +1,8 @@
 /**
- * The provider simulator: a fake OpenAI upstream that speaks the real OpenAI wire protocol, for tests,
- * benchmarks and demos of the gateway without a real provider.
+ * The provider simulator: a fake upstream that speaks the real wire protocols of OpenAI, Azure OpenAI
+ * ({@code /openai/deployments/...}), Anthropic Messages ({@code /v1/messages}) and Gemini
+ * ({@code /v1beta/models/...:generateContent}), for tests, benchmarks and demos of the gateway without a real
+ * provider; {@link io.wanapis.simulator.Protocol} picks the dialect from the path.
  *
  * <p>Start it with {@code new Simulator(vertx, SimulatorOptions.fast()).listen("127.0.0.1", 0)} (or
  * {@link io.wanapis.simulator.SimulatorMain#start}) and point an OpenAI client at

@@ -143,7 +143,8 @@ class AnthropicSdkTest {
     Message call = client.messages().create(message("What is the weather in Paris?").addTool(weatherTool()).build());
 
     assertThat(call.stopReason()).contains(StopReason.TOOL_USE);
-    ToolUseBlock toolUse = call.content().get(0).asToolUse();
+    assertThat(call.content().get(0).asText().text()).isEqualTo("I'll use the get_weather tool for this.");
+    ToolUseBlock toolUse = call.content().get(1).asToolUse();
     assertThat(toolUse.id()).matches("toolu_[A-Za-z0-9]{24}");
     assertThat(toolUse.name()).isEqualTo("get_weather");
     assertThat(toolUse._input().convert(Map.class)).isEqualTo(Map.of("city", "sample", "unit", "celsius"));
@@ -164,7 +165,8 @@ class AnthropicSdkTest {
 
     Message forced = client.messages().create(message("Weather?").addTool(weatherTool())
         .toolChoice(ToolChoiceAny.builder().build()).build());
-    assertThat(forced.content().get(0).isToolUse()).isTrue();
+    assertThat(forced.content()).hasSize(1);
+    assertThat(forced.content().get(0).isToolUse()).as("a forced call comes without text").isTrue();
   }
 
   @Test
@@ -174,10 +176,10 @@ class AnthropicSdkTest {
     try (StreamResponse<RawMessageStreamEvent> stream =
         client.messages().createStreaming(message("Weather in Rome?").addTool(weatherTool()).build())) {
       for (RawMessageStreamEvent event : (Iterable<RawMessageStreamEvent>) stream.stream()::iterator) {
-        if (event.isContentBlockStart()) {
+        if (event.isContentBlockStart() && event.asContentBlockStart().contentBlock().isToolUse()) {
           name = event.asContentBlockStart().contentBlock().asToolUse().name();
         }
-        if (event.isContentBlockDelta()) {
+        if (event.isContentBlockDelta() && event.asContentBlockDelta().delta().isInputJson()) {
           partials.add(event.asContentBlockDelta().delta().asInputJson().partialJson());
         }
       }
