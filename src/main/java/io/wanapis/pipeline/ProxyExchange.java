@@ -80,6 +80,8 @@ final class ProxyExchange {
   /** Set when the answer should be cached; a stream's client bytes are collected in {@code cacheBytes}. */
   private final Pipeline.CacheWrite cacheWrite;
   private Buffer cacheBytes;
+  private Buffer collected;
+  private boolean collectedOwned;
   private boolean cacheOverflow;
 
   ProxyExchange(GatewayRuntime rt, Vertx vertx, HttpServerRequest req, InboundCall call, RoutingSession session,
@@ -314,7 +316,8 @@ final class ProxyExchange {
       if (finished || thisAttempt != generation) return;
       lastActivityNanos = System.nanoTime();
       try {
-        translator.onChunk(chunk, this::writeStreamBytes);
+        translator.onChunk(chunk, this::collect);
+        flushCollected();
       } catch (RuntimeException e) {
         log.warn("{}: cannot translate the stream of provider '{}'", call.requestId(), target.provider().name(), e);
         if (clientHeadersSent) failMidStream(ApiError.internal("translating the stream"));
@@ -330,7 +333,8 @@ final class ProxyExchange {
     r.endHandler(v -> {
       if (finished || thisAttempt != generation) return;
       try {
-        translator.onEnd(this::writeStreamBytes);
+        translator.onEnd(this::collect);
+        flushCollected();
       } catch (RuntimeException e) {
         log.warn("{}: cannot translate the end of the stream of provider '{}'", call.requestId(), target.provider().name(), e);
       }
@@ -353,6 +357,28 @@ final class ProxyExchange {
         failMidStream(e);
       }
     });
+  }
+
+  /**
+   * Events translated from one upstream chunk are gathered and written to the client at once:
+   * one write (one flush, one TCP segment) per upstream chunk instead of one per event.
+   */
+  private void collect(Buffer bytes) {
+    if (collected == null) collected = bytes;
+    else {
+      if (!collectedOwned) {
+        collected = Buffer.buffer(collected.length() + bytes.length() + 256).appendBuffer(collected);
+        collectedOwned = true;
+      }
+      collected.appendBuffer(bytes);
+    }
+  }
+
+  private void flushCollected() {
+    Buffer out = collected;
+    collected = null;
+    collectedOwned = false;
+    if (out != null) writeStreamBytes(out);
   }
 
   private void writeStreamBytes(Buffer bytes) {
