@@ -113,6 +113,10 @@ public final class Gateway {
       Authenticator authenticator = new Authenticator(masterKey, keys.cache(), keys.lastUsed(), System::currentTimeMillis);
       GatewayRuntime rt = new GatewayRuntime(settings, authenticator,
           new ModelRegistry(settings.models(), byName, new io.wanapis.routing.DeploymentState()));
+      rt.limiter(new io.wanapis.limits.KeyRateLimiter(id -> {
+        var entry = keys.cache().get(id);
+        return entry == null ? null : entry.key().limits();
+      }));
       if (accessLog != null) rt.addUsageListener(accessLog);
       extraListeners.forEach(rt::addUsageListener);
       Pipeline pipeline = new Pipeline(rt, vertx);

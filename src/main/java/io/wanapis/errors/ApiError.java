@@ -16,13 +16,20 @@ public final class ApiError extends RuntimeException {
   private final String code;
   private final String param;
   private final String retryAfterSeconds;
+  private final java.util.Map<String, String> headers;
 
   public ApiError(int status, String type, String code, String message, String param) {
     this(status, type, code, message, param, null);
   }
 
   public ApiError(int status, String type, String code, String message, String param, String retryAfterSeconds) {
+    this(status, type, code, message, param, retryAfterSeconds, java.util.Map.of());
+  }
+
+  private ApiError(int status, String type, String code, String message, String param, String retryAfterSeconds,
+      java.util.Map<String, String> headers) {
     super(message, null, false, false);
+    this.headers = headers;
     this.status = status;
     this.type = type;
     this.code = code;
@@ -34,6 +41,21 @@ public final class ApiError extends RuntimeException {
   public String type() { return type; }
   public String code() { return code; }
   public String param() { return param; }
+  /** Extra response headers that belong to this error (e.g. the x-ratelimit-* of a 429). */
+  public java.util.Map<String, String> headers() { return headers; }
+
+  public ApiError withHeaders(java.util.Map<String, String> extra) {
+    java.util.Map<String, String> all = new java.util.LinkedHashMap<>(headers);
+    all.putAll(extra);
+    return new ApiError(status, type, code, getMessage(), param, retryAfterSeconds, java.util.Map.copyOf(all));
+  }
+
+  /** Writes retry-after and the extra headers. */
+  public void writeHeaders(io.vertx.core.http.HttpServerResponse resp) {
+    if (retryAfterSeconds != null) resp.putHeader("retry-after", retryAfterSeconds);
+    headers.forEach(resp::putHeader);
+  }
+
   /** Whether another deployment might succeed where this one failed. */
   public boolean retryable() {
     return status == 429 || status == 502 || status == 503 || status == 504;

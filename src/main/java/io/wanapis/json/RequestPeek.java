@@ -5,7 +5,7 @@ package io.wanapis.json;
  * and where its value sits (so it can be replaced in place), whether it streams, whether the
  * client asked for the usage chunk, and which required fields are present.
  *
- * <p>Spans are byte offsets {@code [start, end)} into the original body, or -1 when absent.
+ * <p>{@code maxTokens} is max_tokens (or max_completion_tokens), 0 when absent. Spans are byte offsets {@code [start, end)} into the original body, or -1 when absent.
  */
 public record RequestPeek(
     String model,
@@ -20,7 +20,8 @@ public record RequestPeek(
     boolean hasPrompt,
     boolean hasInput,
     boolean hasMaxTokens,
-    String user) {
+    String user,
+    int maxTokens) {
 
   public boolean hasStreamOptions() {
     return streamOptionsStart >= 0;

@@ -25,6 +25,7 @@ public final class RequestPeeker {
       int modelStart = -1, modelEnd = -1, soStart = -1, soEnd = -1;
       boolean stream = false, usageRequested = false, messages = false, prompt = false, input = false, maxTokens = false;
       String user = null;
+      int maxTokenValue = 0;
       JsonToken t;
       while ((t = p.nextToken()) == JsonToken.FIELD_NAME) {
         String name = p.currentName();
@@ -62,8 +63,9 @@ public final class RequestPeeker {
             input = v != JsonToken.VALUE_NULL;
             p.skipChildren();
           }
-          case "max_tokens" -> {
-            maxTokens = v != JsonToken.VALUE_NULL;
+          case "max_tokens", "max_completion_tokens" -> {
+            if (name.equals("max_tokens")) maxTokens = v != JsonToken.VALUE_NULL;
+            if (v == JsonToken.VALUE_NUMBER_INT) maxTokenValue = p.getIntValue();
             p.skipChildren();
           }
           case "user" -> {
@@ -75,7 +77,7 @@ public final class RequestPeeker {
       if (t != JsonToken.END_OBJECT) throw ApiError.invalidJson("unexpected " + describe(t));
       if (p.nextToken() != null) throw ApiError.invalidJson("unexpected content after the JSON object");
       return new RequestPeek(model, modelStart, modelEnd, stream, usageRequested, soStart, soEnd, objectStart,
-          messages, prompt, input, maxTokens, user);
+          messages, prompt, input, maxTokens, user, maxTokenValue);
     } catch (JsonParseException e) {
       var loc = e.getLocation();
       String where = loc == null ? "" : " at line " + loc.getLineNr() + ", column " + loc.getColumnNr();

@@ -15,6 +15,7 @@ public final class GatewayRuntime {
   private final ModelRegistry models;
   private final io.wanapis.routing.Router router;
   private final io.wanapis.cache.ResponseCache cache;
+  private volatile io.wanapis.limits.KeyRateLimiter limiter = new io.wanapis.limits.KeyRateLimiter(id -> null);
   private final List<UsageListener> listeners = new CopyOnWriteArrayList<>();
 
   public GatewayRuntime(Settings settings, Authenticator authenticator, ModelRegistry models) {
@@ -26,6 +27,8 @@ public final class GatewayRuntime {
   }
 
   public io.wanapis.cache.ResponseCache cache() { return cache; }
+  public io.wanapis.limits.KeyRateLimiter limiter() { return limiter; }
+  public void limiter(io.wanapis.limits.KeyRateLimiter l) { this.limiter = l; }
 
   public io.wanapis.routing.Router router() { return router; }
 

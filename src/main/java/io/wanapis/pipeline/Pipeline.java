@@ -5,6 +5,7 @@ import io.wanapis.errors.ApiError;
 import io.wanapis.providers.Endpoint;
 import io.wanapis.providers.InboundCall;
 import io.wanapis.cache.CacheKeys;
+import io.wanapis.limits.TokenEstimate;
 import io.wanapis.cache.CachedAnswer;
 import io.wanapis.routing.ModelRoute;
 import io.wanapis.routing.Router;
@@ -31,6 +32,7 @@ public final class Pipeline {
   public void run(HttpServerRequest req, InboundCall call, ModelRoute route, Principal principal, long startNanos, long totalOverrideMs) {
     Router.Resolution resolution;
     try {
+      call.rateLimit(rt.limiter().admit(principal.keyId(), () -> TokenEstimate.of(call)));
       resolution = rt.router().resolve(route, call, principal.keyId());
     } catch (ApiError e) {
       reject(req, call, principal, e, startNanos);
@@ -71,6 +73,10 @@ public final class Pipeline {
         .putHeader("x-wanapis-deployment", hit.deployment());
     if (resolution.variant() != null) resp.putHeader("x-wanapis-variant", resolution.variant());
     if (hit.stream()) resp.putHeader("cache-control", "no-cache");
+    if (call.rateLimit() != null) {
+      call.rateLimit().status().writeTo(resp.headers());
+      rt.limiter().settle(call.rateLimit(), 0); // no upstream tokens were used
+    }
     resp.end(io.vertx.core.buffer.Buffer.buffer(hit.body()));
     double ms = (System.nanoTime() - startNanos) / 1e6;
     var peek = call.peek();
@@ -82,6 +88,7 @@ public final class Pipeline {
   private void reject(HttpServerRequest req, InboundCall call, Principal principal, ApiError e, long startNanos) {
     var resp = req.response();
     resp.setStatusCode(e.status()).putHeader("content-type", "application/json").putHeader("x-request-id", call.requestId());
+    e.writeHeaders(resp);
     resp.end(io.vertx.core.buffer.Buffer.buffer(call.protocol().errorBody(e, call.requestId())));
     recordRejection(call.requestId(), principal, call.endpoint(), call.peek().model(), e, startNanos);
   }

@@ -406,6 +406,7 @@ final class ProxyExchange {
     resp.setStatusCode(status);
     resp.putHeader("content-type", contentType);
     resp.putHeader("x-request-id", call.requestId());
+    if (call.rateLimit() != null) call.rateLimit().status().writeTo(resp.headers());
     if (target != null) {
       resp.putHeader("x-wanapis-model", route.name());
       resp.putHeader("x-wanapis-deployment", target.label());
@@ -428,7 +429,7 @@ final class ProxyExchange {
     cancelUpstream();
     endAttempt(null);
     writeHead(e.status(), "application/json");
-    if (e.retryAfterSeconds() != null) resp.putHeader("retry-after", e.retryAfterSeconds());
+    e.writeHeaders(resp);
     resp.end(Buffer.buffer(call.protocol().errorBody(e, call.requestId())));
     finish(e.status(), e.code());
   }
@@ -466,6 +467,9 @@ final class ProxyExchange {
     cancelWatchdog();
     long now = System.nanoTime();
     RequestPeek peek = call.peek();
+    if (call.rateLimit() != null) {
+      rt.limiter().settle(call.rateLimit(), usage.known() ? Math.max(usage.inputTokens(), 0) + Math.max(usage.outputTokens(), 0) : -1);
+    }
     rt.publish(new RequestRecord(
         System.currentTimeMillis(), call.requestId(), principal.keyId(), call.endpoint().id(), peek.model(),
         target == null ? null : target.provider().name(), target == null ? null : target.upstreamModel(),

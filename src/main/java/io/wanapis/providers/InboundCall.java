@@ -18,6 +18,7 @@ public final class InboundCall {
   private final RequestPeek peek;
   private final MultiMap clientHeaders;
   private ChatRequest canonical;
+  private io.wanapis.limits.KeyRateLimiter.Admission rateLimit;
 
   public InboundCall(String requestId, Protocol protocol, Endpoint endpoint, byte[] body, int bodyLength, RequestPeek peek,
       MultiMap clientHeaders) {
@@ -37,6 +38,11 @@ public final class InboundCall {
   public int bodyLength() { return bodyLength; }
   public RequestPeek peek() { return peek; }
   public MultiMap clientHeaders() { return clientHeaders; }
+
+  /** The key's rate-limit admission (null without limits): its headers go on every answer. */
+  public io.wanapis.limits.KeyRateLimiter.Admission rateLimit() { return rateLimit; }
+
+  public void rateLimit(io.wanapis.limits.KeyRateLimiter.Admission a) { this.rateLimit = a; }
 
   public ChatRequest canonical() {
     if (canonical == null) canonical = protocol.decode(body, bodyLength);

@@ -8,18 +8,18 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 
 /** Raw admin API calls for tests: status, headers and body exactly as a client sees them. */
-final class AdminHttp {
-  record Reply(int status, JsonNode json, String body, HttpResponse<String> raw) {
-    String id() { return json.path("id").asText(); }
-    String secret() { return json.path("key").asText(); }
-    String errorCode() { return json.path("error").path("code").asText(); }
+public final class AdminHttp {
+  public record Reply(int status, JsonNode json, String body, HttpResponse<String> raw) {
+    public String id() { return json.path("id").asText(); }
+    public String secret() { return json.path("key").asText(); }
+    public String errorCode() { return json.path("error").path("code").asText(); }
   }
 
   private final HttpClient http = HttpClient.newHttpClient();
   private final int port;
   private final String key;
 
-  AdminHttp(TestGateway gw, String key) {
+  public AdminHttp(TestGateway gw, String key) {
     this.port = gw.gateway.port();
     this.key = key;
   }
@@ -28,15 +28,15 @@ final class AdminHttp {
     return new AdminHttp(gw, otherKey);
   }
 
-  Reply get(String path) throws Exception {
+  public Reply get(String path) throws Exception {
     return send("GET", path, null);
   }
 
-  Reply post(String path, String json) throws Exception {
+  public Reply post(String path, String json) throws Exception {
     return send("POST", path, json);
   }
 
-  Reply send(String method, String path, String json) throws Exception {
+  public Reply send(String method, String path, String json) throws Exception {
     HttpRequest.Builder b = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path))
         .method(method, json == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofString(json))
         .header("content-type", "application/json");
@@ -47,7 +47,7 @@ final class AdminHttp {
   }
 
   /** Creates a key and returns the answer (201 expected). */
-  Reply createKey(String json) throws Exception {
+  public Reply createKey(String json) throws Exception {
     Reply r = post("/admin/keys", json);
     if (r.status() != 201) throw new AssertionError("key creation failed: " + r.body());
     return r;

@@ -126,7 +126,7 @@ public final class AnthropicIngress {
     var resp = req.response();
     if (resp.ended() || resp.headWritten()) return;
     resp.setStatusCode(e.status()).putHeader("content-type", "application/json").putHeader("x-request-id", requestId);
-    if (e.retryAfterSeconds() != null) resp.putHeader("retry-after", e.retryAfterSeconds());
+    e.writeHeaders(resp);
     if (e.status() == 413) resp.putHeader("connection", "close");
     resp.end(Buffer.buffer(Protocol.ANTHROPIC.errorBody(e, requestId)));
   }

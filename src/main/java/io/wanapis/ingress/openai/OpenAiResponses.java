@@ -13,7 +13,7 @@ final class OpenAiResponses {
     resp.setStatusCode(e.status())
         .putHeader("content-type", "application/json")
         .putHeader("x-request-id", requestId);
-    if (e.retryAfterSeconds() != null) resp.putHeader("retry-after", e.retryAfterSeconds());
+    e.writeHeaders(resp);
     if (e.status() == 413) resp.putHeader("connection", "close"); // don't read the rest of the upload
     resp.end(OpenAiErrorBody.render(e, requestId));
   }
