@@ -66,10 +66,12 @@ class RateLimitsTest {
 
   @Test
   void theSdksBuiltInRetryHonoursRetryAfterAndSucceeds() throws Exception {
-    // 120 RPM: the bucket refills one request every 0.5 s, so the SDK's retry after the 429 succeeds
-    AdminHttp.Reply created = admin.createKey("{\"name\":\"rpm120\",\"limits\":{\"rpm\":120}}");
+    // 60 RPM: the bucket refills one request per second, so the SDK's retry after the 429 succeeds
+    AdminHttp.Reply created = admin.createKey("{\"name\":\"rpm60\",\"limits\":{\"rpm\":60}}");
     String key = created.secret();
     OpenAIClient noRetry = gw.sdk(key);
+    OpenAIClient retrying = OpenAIOkHttpClient.builder().apiKey(key).baseUrl(gw.baseUrl()).maxRetries(3)
+        .timeout(Duration.ofSeconds(30)).build();
     int ok = 0;
     for (int i = 0; i < 400; i++) {
       try {
@@ -79,10 +81,8 @@ class RateLimitsTest {
         break;
       }
     }
-    // the bucket holds 120, plus whatever refilled (2 per second) while the loop ran
-    assertThat(ok).isBetween(120, 399);
-    OpenAIClient retrying = OpenAIOkHttpClient.builder().apiKey(key).baseUrl(gw.baseUrl()).maxRetries(3)
-        .timeout(Duration.ofSeconds(30)).build();
+    // the bucket holds 60, plus whatever refilled (1 per second) while the loop ran
+    assertThat(ok).isBetween(60, 399);
     long refusedBefore = gw.records.stream().filter(r -> created.id().equals(r.keyId()) && r.status() == 429).count();
     ChatCompletion c = retrying.chat().completions().create(hello());
     assertThat(c.choices()).isNotEmpty();
