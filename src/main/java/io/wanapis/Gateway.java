@@ -57,6 +57,7 @@ public final class Gateway {
   private KeyChanges keyChanges = KeyChanges.NONE;
   private final List<Provider> providers = new ArrayList<>();
   private int port;
+  private GatewayRuntime runtime;
 
   public Gateway(Settings settings, String masterKey, SimulatorOptions simulatorOptions, List<UsageListener> extraListeners) {
     this.settings = settings;
@@ -111,7 +112,7 @@ public final class Gateway {
         byName.put(spec.name(), p);
       }
       Authenticator authenticator = new Authenticator(masterKey, keys.cache(), keys.lastUsed(), System::currentTimeMillis);
-      GatewayRuntime rt = new GatewayRuntime(settings, authenticator,
+      GatewayRuntime rt = runtime = new GatewayRuntime(settings, authenticator,
           new ModelRegistry(settings.models(), byName, new io.wanapis.routing.DeploymentState()));
       rt.limiter(new io.wanapis.limits.KeyRateLimiter(id -> {
         var entry = keys.cache().get(id);
@@ -145,6 +146,8 @@ public final class Gateway {
   }
 
   public int port() { return port; }
+  /** The running gateway's shared state (models, router, cache, limiter), for tests and benchmarks. */
+  public GatewayRuntime runtime() { return runtime; }
   public Vertx vertx() { return vertx; }
   /** The in-process simulator, or null when none is configured. */
   public Simulator simulator() { return simulator; }
