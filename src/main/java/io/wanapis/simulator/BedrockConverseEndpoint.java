@@ -32,7 +32,7 @@ import java.util.concurrent.ThreadLocalRandom;
  */
 final class BedrockConverseEndpoint implements Endpoint {
 
-  static final int TOKENS_PER_IMAGE = 1832;
+  static final int TOKENS_PER_IMAGE = 1826;
   static final int TOOL_USE_OVERHEAD = 20;
   static final int TOOL_RESULT_OVERHEAD = 19;
   static final int TOOL_PROMPT_AUTO = 368;
