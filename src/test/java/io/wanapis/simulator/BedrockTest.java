@@ -86,6 +86,19 @@ class BedrockTest {
   }
 
   @Test
+  void inferenceProfileArnsAreModelIdsToo() {
+    String arn = "arn:aws:bedrock:us-east-1:123456789012:inference-profile/us.anthropic.claude-sonnet-4-20250514-v1:0";
+    String encoded = java.net.URLEncoder.encode(arn, java.nio.charset.StandardCharsets.UTF_8);
+    assertThat(encoded).contains("%2F").contains("%3A");
+    JsonNode answer = Sse.json(harness.post("/model/" + encoded + "/converse", "{" + ASK_WEATHER
+        + ",\"inferenceConfig\":{\"maxTokens\":2000},\"additionalModelRequestFields\":{\"thinking\":"
+        + "{\"type\":\"enabled\",\"budget_tokens\":1024}}}").body());
+    assertThat(answer.at("/output/message/content/0/reasoningContent/reasoningText/text").asText())
+        .as("an Anthropic model behind the ARN").isNotEmpty();
+    assertThat(answer.at("/output/message/content/1/text").asText()).contains("answering as " + arn + ".");
+  }
+
+  @Test
   void maxTokensAndStopSequencesCutTheText() {
     JsonNode cut = Sse.json(harness.post(NOVA + "/converse", "{" + ASK_WEATHER + ",\"inferenceConfig\":{\"maxTokens\":3}}")
         .body());
