@@ -120,12 +120,13 @@ final class Exchange {
   }
 
   void sendError(WireError error) {
-    sendJson(error.status(), error.toJson(requestId));
+    sendJson(error.status(), error.toJson(requestId), error::headers);
   }
 
   /** An error a {@code status=} fault asked for, with {@code retry-after} when the fault gives one (429: always). */
   void sendFaultError(WireError error) {
     sendJson(error.status(), error.toJson(requestId), r -> {
+      error.headers(r);
       if (error.status() == 429) {
         protocol.rateLimited(r, fault.retryAfterOrDefault());
       } else if (fault.retryAfterSeconds() >= 0) {
@@ -169,7 +170,7 @@ final class Exchange {
   }
 
   void writeEvent(SseEvent event) {
-    response.write(event.wire());
+    response.write(event.bytes());
   }
 
   boolean writeQueueFull() {
@@ -200,7 +201,7 @@ final class Exchange {
     }
     finished = true;
     cancelTimers();
-    response.end(last.wire());
+    response.end(last.bytes());
   }
 
   /** Drops the connection without finishing the response: the client sees a broken connection. */

@@ -22,10 +22,11 @@ import java.util.Locale;
  *   <li>{@code cut_after=N} (streams) close the connection after N data chunks, without {@code [DONE]}
  *   <li>{@code ttft_ms=N}, {@code tps=N} override the streaming pace for this request
  *   <li>{@code stream_error_after=N} (streams) after N content deltas, send the protocol's in-stream error
- *       event (Anthropic: {@code event: error} with {@code overloaded_error}) and end the stream there
+ *       event (Anthropic: {@code event: error} with {@code overloaded_error}; Bedrock: an exception frame,
+ *       {@code serviceUnavailableException} or the one {@code code=} names) and end the stream there
  * </ul>
  *
- * The error bodies follow the protocol of the request (OpenAI, Azure, Anthropic, Gemini).
+ * The error bodies follow the protocol of the request (OpenAI, Azure, Anthropic, Gemini, Bedrock).
  *
  * Absent numeric values are {@code -1} ({@code tps}: {@code NaN}).
  */

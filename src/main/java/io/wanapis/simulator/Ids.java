@@ -41,6 +41,11 @@ final class Ids {
     return "req_011C" + random(ALNUM, 20);
   }
 
+  /** Bedrock tool-use ids: {@code tooluse_} and 22 URL-safe base64 characters. */
+  static String bedrockToolUse() {
+    return "tooluse_" + random(ALNUM + "_-", 22);
+  }
+
   /** Gemini {@code responseId}s: 23 URL-safe base64 characters. */
   static String geminiResponse() {
     return random(ALNUM + "_-", 23);

@@ -10,13 +10,17 @@ import io.vertx.core.http.HttpServerResponse;
 interface Protocol {
 
   /** The protocol of a request path: Anthropic under {@code /v1/messages}, Gemini under {@code /v1beta/models/}
-   * (and {@code /v1/models/...:method}), Azure under {@code /openai/}, otherwise OpenAI. */
+   * (and {@code /v1/models/...:method}), Bedrock under {@code /model/}, Azure under {@code /openai/},
+   * otherwise OpenAI. */
   static Protocol forPath(String path) {
     if (path.equals("/v1/messages") || path.startsWith("/v1/messages/")) {
       return AnthropicProtocol.INSTANCE;
     }
     if (GeminiProtocol.handles(path)) {
       return GeminiProtocol.INSTANCE;
+    }
+    if (BedrockProtocol.handles(path)) {
+      return BedrockProtocol.INSTANCE;
     }
     if (path.startsWith("/openai/")) {
       return AzureProtocol.INSTANCE;
@@ -57,4 +61,9 @@ interface Protocol {
 
   /** The in-stream error event that {@code stream_error_after} sends. */
   SseEvent streamError(String requestId);
+
+  /** The in-stream error event for this fault ({@code code=} may choose its kind); by default as above. */
+  default SseEvent streamError(String requestId, FaultPlan fault) {
+    return streamError(requestId);
+  }
 }

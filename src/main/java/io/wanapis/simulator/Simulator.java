@@ -15,7 +15,8 @@ import java.util.Objects;
 /**
  * A fake LLM upstream that speaks the real wire protocols: OpenAI (chat completions plain, streamed, with tool
  * calls and JSON output; legacy completions, embeddings, models), the same under Azure OpenAI's URL shape,
- * Anthropic Messages and Gemini generateContent, each with its provider's headers and error bodies, plus
+ * Anthropic Messages, Gemini generateContent and Bedrock Converse (JSON and event stream), each with its
+ * provider's headers and error bodies, plus
  * faults on demand through the {@code x-sim-fault} header (see {@link FaultPlan}).
  *
  * <p>Runs on a plain Vert.x {@link HttpServer}; nothing blocks the event loop, delays are timers.

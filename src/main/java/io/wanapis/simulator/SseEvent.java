@@ -1,7 +1,9 @@
 package io.wanapis.simulator;
 
+import io.vertx.core.buffer.Buffer;
+
 /**
- * One event of a stream, exactly as it goes on the wire.
+ * One event of a stream, exactly as it goes on the wire (text, or a binary event-stream frame).
  *
  * @param wire   the whole frame, separators included ({@code data: ...\n\n}, {@code event: x\ndata: ...\n\n},
  *               Gemini's {@code data: ...\r\n\r\n})
@@ -9,7 +11,21 @@ package io.wanapis.simulator;
  *               tokens-per-second (role, start, stop, finish and usage events follow without delay) and
  *               counted as content deltas by {@code stream_error_after}
  */
-record SseEvent(String wire, int tokens) {
+record SseEvent(String wire, int tokens, Buffer binary) {
+
+  SseEvent(String wire, int tokens) {
+    this(wire, tokens, null);
+  }
+
+  /** A binary frame (Bedrock's {@code application/vnd.amazon.eventstream}); {@link #wire()} is then empty. */
+  static SseEvent binary(Buffer frame, int tokens) {
+    return new SseEvent("", tokens, frame);
+  }
+
+  /** The bytes that go on the wire. */
+  Buffer bytes() {
+    return binary != null ? binary : Buffer.buffer(wire, "UTF-8");
+  }
 
   /** OpenAI framing: {@code data: <json>\n\n}; {@code generated} events carry one token. */
   static SseEvent data(String json, boolean generated) {

@@ -82,7 +82,7 @@ final class SsePacer {
         return;
       }
       if (next == errorAt) {
-        exchange.endStreamWith(exchange.protocol().streamError(exchange.requestId()));
+        exchange.endStreamWith(exchange.protocol().streamError(exchange.requestId(), exchange.fault()));
         return;
       }
       exchange.writeEvent(events.get(next++));
@@ -93,7 +93,7 @@ final class SsePacer {
     if (cutAfter >= 0) {
       exchange.abort(); // a cut stream never gets its end, however short it was
     } else if (errorAt >= 0) {
-      exchange.endStreamWith(exchange.protocol().streamError(exchange.requestId()));
+      exchange.endStreamWith(exchange.protocol().streamError(exchange.requestId(), exchange.fault()));
     } else {
       exchange.endStream();
     }

@@ -1,6 +1,7 @@
 package io.wanapis.simulator;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.vertx.core.http.HttpServerResponse;
 
 /** An error answer in one provider's envelope: its HTTP status and its JSON body. */
 interface WireError {
@@ -13,4 +14,7 @@ interface WireError {
   default ObjectNode toJson(String requestId) {
     return toJson();
   }
+
+  /** Headers the error adds to its answer (Bedrock's {@code x-amzn-ErrorType}); none by default. */
+  default void headers(HttpServerResponse response) {}
 }

@@ -1,7 +1,8 @@
 /**
  * The provider simulator: a fake upstream that speaks the real wire protocols of OpenAI, Azure OpenAI
- * ({@code /openai/deployments/...}), Anthropic Messages ({@code /v1/messages}) and Gemini
- * ({@code /v1beta/models/...:generateContent}), for tests, benchmarks and demos of the gateway without a real
+ * ({@code /openai/deployments/...}), Anthropic Messages ({@code /v1/messages}), Gemini
+ * ({@code /v1beta/models/...:generateContent}) and AWS Bedrock Converse ({@code /model/{modelId}/converse},
+ * {@code /converse-stream} as a binary event stream), for tests, benchmarks and demos of the gateway without a real
  * provider; {@link io.wanapis.simulator.Protocol} picks the dialect from the path.
  *
  * <p>Start it with {@code new Simulator(vertx, SimulatorOptions.fast()).listen("127.0.0.1", 0)} (or

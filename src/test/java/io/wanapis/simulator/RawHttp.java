@@ -87,6 +87,25 @@ final class RawHttp implements AutoCloseable {
     return received.toString(StandardCharsets.UTF_8);
   }
 
+  /** The raw bytes received so far (for binary bodies such as Bedrock's event stream). */
+  byte[] receivedBytes() {
+    return received.toByteArray();
+  }
+
+  /** Reads until at least {@code count} bytes have arrived in total. */
+  byte[] readBytes(int count, int timeoutMs) throws IOException {
+    socket.setSoTimeout(timeoutMs);
+    byte[] buffer = new byte[8192];
+    while (received.size() < count) {
+      int n = in.read(buffer);
+      if (n < 0) {
+        throw new IOException("connection closed after " + received.size() + " bytes");
+      }
+      received.write(buffer, 0, n);
+    }
+    return receivedBytes();
+  }
+
   @Override
   public void close() throws IOException {
     socket.close();
