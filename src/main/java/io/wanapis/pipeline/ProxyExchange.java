@@ -257,8 +257,8 @@ final class ProxyExchange {
     armWatchdog();
     int status = r.statusCode();
     String ct = r.getHeader("content-type");
-    boolean sse = ct != null && ct.regionMatches(true, 0, "text/event-stream", 0, 17);
-    if (status >= 200 && status < 300 && sse && call.peek().stream()) {
+    boolean streamed = target.provider().adapter().isStream(ct);
+    if (status >= 200 && status < 300 && streamed && call.peek().stream()) {
       relayStream(r);
     } else {
       readWhole(r, status);
@@ -287,7 +287,9 @@ final class ProxyExchange {
         try {
           mapped = p.adapter().mapResponse(call, body);
         } catch (ApiError e) {
-          fail(e);
+          // an answer the gateway cannot read is the upstream's fault, not a bad request
+          fail("invalid_json".equals(e.code()) ? new ApiError(502, "upstream_error", "upstream_bad_response",
+              "Provider '" + p.name() + "' sent an answer the gateway cannot read (" + e.getMessage() + ").", null) : e);
           return;
         } catch (RuntimeException e) {
           log.warn("{}: cannot map the answer of provider '{}'", call.requestId(), p.name(), e);

@@ -19,6 +19,11 @@ public interface ProviderAdapter {
 
   StreamTranslator streamTranslator(InboundCall call, Provider provider, String upstreamModel);
 
+  /** Whether a 2xx answer with this content type is this provider's stream (SSE for most; Bedrock's is binary). */
+  default boolean isStream(String contentType) {
+    return contentType != null && contentType.regionMatches(true, 0, "text/event-stream", 0, 17);
+  }
+
   /**
    * The client-facing error for an upstream error answer. Retryable errors (429, 5xx) may be
    * retried on another deployment before anything reached the client.

@@ -88,6 +88,11 @@ public final class BedrockAdapter implements ProviderAdapter {
   }
 
   @Override
+  public boolean isStream(String contentType) {
+    return contentType != null && contentType.startsWith("application/vnd.amazon.eventstream");
+  }
+
+  @Override
   public ApiError mapError(Provider provider, int status, MultiMap headers, Buffer body) {
     return BedrockErrors.map(provider.name(), status, headers, body);
   }

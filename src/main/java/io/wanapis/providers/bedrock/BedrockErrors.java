@@ -41,7 +41,8 @@ final class BedrockErrors {
   }
 
   static ApiError fromException(String provider, String type, String message) {
-    String t = type == null ? "" : type;
+    // stream frames name the type in lower camel case (serviceUnavailableException), headers in upper
+    String t = type == null || type.isEmpty() ? "" : Character.toUpperCase(type.charAt(0)) + type.substring(1);
     String m = message == null ? t : message;
     return switch (t) {
       case "ThrottlingException" -> new ApiError(429, "rate_limit_error", "rate_limit_exceeded", "Provider '" + provider + "' is throttling: " + m, null);
