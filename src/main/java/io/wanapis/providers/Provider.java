@@ -18,7 +18,15 @@ import java.util.List;
 public final class Provider {
   private final ProviderSpec spec;
   private final ProviderAdapter adapter;
-  private final HttpClientAgent client;
+  private final Vertx vertx;
+  private final HttpClientOptions options;
+  private final PoolOptions pool;
+  /**
+   * One client (and connection pool) per event-loop thread: a pooled connection belongs to the
+   * event loop that opened it, and a request made from another loop would hop between threads
+   * twice (there and back) on every call.
+   */
+  private final java.util.concurrent.ConcurrentHashMap<Thread, HttpClientAgent> clients = new java.util.concurrent.ConcurrentHashMap<>();
   private final String host;
   private final int port;
   private final boolean ssl;
@@ -32,23 +40,29 @@ public final class Provider {
     this.port = baseUrl.getPort() > 0 ? baseUrl.getPort() : ssl ? 443 : 80;
     String path = baseUrl.getRawPath() == null ? "" : baseUrl.getRawPath();
     this.basePath = path.endsWith("/") ? path.substring(0, path.length() - 1) : path;
-    HttpClientOptions options = new HttpClientOptions()
+    HttpClientOptions opts = new HttpClientOptions()
         .setKeepAlive(true)
         .setTcpNoDelay(true)
         .setConnectTimeout((int) Math.min(Integer.MAX_VALUE, spec.timeouts().connectMs()))
         .setDecompressionSupported(false);
     if (ssl) {
-      options.setSsl(true).setUseAlpn(true).setProtocolVersion(HttpVersion.HTTP_2)
+      opts.setSsl(true).setUseAlpn(true).setProtocolVersion(HttpVersion.HTTP_2)
           .setAlpnVersions(List.of(HttpVersion.HTTP_2, HttpVersion.HTTP_1_1));
     }
-    PoolOptions pool = new PoolOptions().setHttp1MaxSize(spec.maxConnections()).setHttp2MaxSize(Math.max(1, spec.maxConnections() / 100));
-    this.client = vertx.createHttpClient(options, pool);
+    this.vertx = vertx;
+    this.options = opts;
+    this.pool = new PoolOptions().setHttp1MaxSize(spec.maxConnections()).setHttp2MaxSize(Math.max(1, spec.maxConnections() / 100));
   }
 
   public ProviderSpec spec() { return spec; }
   public String name() { return spec.name(); }
   public ProviderAdapter adapter() { return adapter; }
-  public HttpClientAgent client() { return client; }
+  /** The calling event loop's own client. */
+  public HttpClientAgent client() {
+    Thread t = Thread.currentThread();
+    HttpClientAgent c = clients.get(t);
+    return c != null ? c : clients.computeIfAbsent(t, x -> vertx.createHttpClient(options, pool));
+  }
 
   public RequestOptions requestOptions(UpstreamRequest up, long connectTimeoutMs) {
     RequestOptions o = new RequestOptions()
@@ -69,6 +83,6 @@ public final class Provider {
   }
 
   public Future<Void> close() {
-    return client.close();
+    return Future.all(clients.values().stream().map(HttpClientAgent::close).toList()).mapEmpty();
   }
 }
