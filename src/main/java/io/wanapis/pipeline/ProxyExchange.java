@@ -447,7 +447,8 @@ final class ProxyExchange {
   }
 
   private void onClientGone() {
-    if (finished) return;
+    // An HTTP/2 stream closes as soon as the answer is ended: that is not the client leaving.
+    if (finished || resp.ended()) return;
     cancelUpstream();
     endAttempt(null);
     if (translator != null) usage = translator.usage();
