@@ -15,6 +15,7 @@ public final class GatewayRuntime {
   private final ModelRegistry models;
   private final io.wanapis.routing.Router router;
   private final List<UsageListener> listeners = new CopyOnWriteArrayList<>();
+  private volatile io.wanapis.usage.UsageRuntime usage; // usage issue
 
   public GatewayRuntime(Settings settings, Authenticator authenticator, ModelRegistry models) {
     this.settings = settings;
@@ -28,6 +29,11 @@ public final class GatewayRuntime {
   public Settings settings() { return settings; }
   public Authenticator authenticator() { return authenticator; }
   public ModelRegistry models() { return models; }
+
+  /** Usage issue: metering, budgets and metrics; null when the gateway runs without them. */
+  public io.wanapis.usage.UsageRuntime usage() { return usage; }
+
+  public void setUsage(io.wanapis.usage.UsageRuntime u) { this.usage = u; }
 
   public void addUsageListener(UsageListener l) {
     listeners.add(l);

@@ -27,6 +27,17 @@ public final class Pipeline {
   }
 
   public void run(HttpServerRequest req, InboundCall call, ModelRoute route, Principal principal, long startNanos, long totalOverrideMs) {
+    // usage issue: reserve the request's estimated cost against its budgets, or refuse it
+    var usage = rt.usage();
+    if (usage != null && usage.budgets() != null) {
+      ApiError refused = usage.budgets().reserve(principal, call, route);
+      if (refused != null) {
+        if (usage.metrics() != null) usage.metrics().budgetRefused();
+        req.response().putHeader("retry-after", refused.retryAfterSeconds() == null ? "86400" : refused.retryAfterSeconds());
+        reject(req, call, principal, refused, startNanos);
+        return;
+      }
+    }
     Router.Resolution resolution;
     try {
       resolution = rt.router().resolve(route, call, principal.keyId());
@@ -46,8 +57,11 @@ public final class Pipeline {
   }
 
   public void recordRejection(String requestId, Principal principal, Endpoint endpoint, String model, ApiError e, long startNanos) {
-    rt.publish(new RequestRecord(System.currentTimeMillis(), requestId, principal == null ? null : principal.keyId(),
+    RequestRecord r = new RequestRecord(System.currentTimeMillis(), requestId, principal == null ? null : principal.keyId(),
         endpoint.id(), model, null, null, e.status(), e.code(), false, Usage.UNKNOWN,
-        (System.nanoTime() - startNanos) / 1e6, -1, 0, null, null, null, false));
+        (System.nanoTime() - startNanos) / 1e6, -1, 0, null, null, null, false);
+    // usage issue: refused requests are attributed too (no body: no tags, no cost)
+    if (rt.usage() != null) r = rt.usage().metering().complete(r, null, null, 0);
+    rt.publish(r);
   }
 }
