@@ -50,18 +50,16 @@ public final class PromptEstimator {
 
   /**
    * Output tokens of an answer the gateway relayed but the upstream did not count, from the bytes
-   * written to the client. A stream carries one event per token or so, each in an envelope, so
-   * bytes are divided by the envelope size of the client's protocol; the tolerance measured
-   * against the simulator is in docs/usage.md.
+   * written to the client. A stream carries about one event per token, each in an envelope of
+   * roughly constant size, so {@code tokens ≈ (bytes − fixed) / bytes per event}; a whole answer
+   * is its text at ~4.3 bytes per token plus a fixed envelope. The constants were fitted to the
+   * simulator's wire format (which copies OpenAI's and Anthropic's, envelope fields included);
+   * the tolerance measured is in docs/usage.md.
    */
   public static long outputFromBytes(long bytes, boolean stream, boolean anthropic) {
     if (bytes <= 0) return 0;
-    if (!stream) return Math.max(0, (bytes - (anthropic ? 330 : 420)) / 4);
-    double perToken = anthropic ? STREAM_BYTES_PER_TOKEN_ANTHROPIC : STREAM_BYTES_PER_TOKEN_OPENAI;
-    long fixed = anthropic ? 900 : 300;
+    double perToken = stream ? (anthropic ? 130 : 320) : 4.3;
+    long fixed = stream ? 630 : anthropic ? 300 : 570;
     return Math.max(0, Math.round((bytes - fixed) / perToken));
   }
-
-  static final double STREAM_BYTES_PER_TOKEN_OPENAI = 190;
-  static final double STREAM_BYTES_PER_TOKEN_ANTHROPIC = 130;
 }
