@@ -143,7 +143,12 @@ public final class BudgetBook implements UsageListener {
     List<Alert> due = new ArrayList<>();
     long now = clock.getAsLong();
     synchronized (this) {
-      if (res != null) for (State s : res.states()) s.reserved = Math.max(0, s.reserved - res.amount());
+      if (res != null) {
+        for (State s : res.states()) {
+          s.reserved -= res.amount();
+          if (s.reserved < 1e-12) s.reserved = 0; // floating-point residue of many adds and subtracts
+        }
+      }
       if (r.costUsd() > 0) {
         for (State s : applicable(r.keyId(), r.teamId(), r.projectId())) {
           s.roll(now);
