@@ -33,7 +33,7 @@ public final class Pipeline {
       ApiError refused = usage.budgets().reserve(principal, call, route);
       if (refused != null) {
         if (usage.metrics() != null) usage.metrics().budgetRefused();
-        req.response().putHeader("retry-after", refused.retryAfterSeconds() == null ? "86400" : refused.retryAfterSeconds());
+        if (refused.retryAfterSeconds() != null) req.response().putHeader("retry-after", refused.retryAfterSeconds());
         reject(req, call, principal, refused, startNanos);
         return;
       }
