@@ -58,21 +58,21 @@ final class JdbcUsage {
   private static void bind(PreparedStatement ps, RequestRecord r) throws SQLException {
     Usage u = r.usage();
     int i = 1;
-    ps.setString(i++, r.requestId());
+    ps.setString(i++, cut(r.requestId(), 64));
     ps.setLong(i++, r.timestampMs());
-    ps.setString(i++, r.keyId());
-    ps.setString(i++, r.teamId());
-    ps.setString(i++, r.projectId());
-    ps.setString(i++, r.endpoint());
-    ps.setString(i++, r.model());
-    ps.setString(i++, r.routedModel());
-    ps.setString(i++, r.provider());
-    ps.setString(i++, r.deployment());
-    ps.setString(i++, r.variant());
-    ps.setString(i++, r.user());
+    ps.setString(i++, cut(r.keyId(), 40));
+    ps.setString(i++, cut(r.teamId(), 40));
+    ps.setString(i++, cut(r.projectId(), 40));
+    ps.setString(i++, cut(r.endpoint(), 40));
+    ps.setString(i++, cut(r.model(), 200));
+    ps.setString(i++, cut(r.routedModel(), 200));
+    ps.setString(i++, cut(r.provider(), 100));
+    ps.setString(i++, cut(r.deployment(), 200));
+    ps.setString(i++, cut(r.variant(), 200));
+    ps.setString(i++, cut(r.user(), 200));
     ps.setString(i++, json(r.tags()));
     ps.setInt(i++, r.status());
-    ps.setString(i++, r.errorCode());
+    ps.setString(i++, cut(r.errorCode(), 100));
     ps.setInt(i++, r.stream() ? 1 : 0);
     ps.setInt(i++, r.cacheHit() ? 1 : 0);
     ps.setLong(i++, u.inputTokens());
@@ -85,6 +85,14 @@ final class JdbcUsage {
     ps.setDouble(i++, r.latencyMs());
     ps.setDouble(i++, r.ttftMs());
     ps.setInt(i, r.attempts());
+  }
+
+  /**
+   * Client-chosen strings (model names, user ids) are cut to their column's size: PostgreSQL
+   * refuses longer values, and one refused row would hold its whole batch back forever.
+   */
+  private static String cut(String s, int max) {
+    return s == null || s.length() <= max ? s : s.substring(0, max);
   }
 
   /** Streams the rows of a query to {@code sink}, oldest first, without holding them all. */
