@@ -53,6 +53,7 @@ public final class Gateway {
   private Vertx vertx;
   private Simulator simulator;
   private AccessLog accessLog;
+  private io.wanapis.usage.UsageSystem usage; // usage issue
   private KeysRuntime keys;
   private KeyChanges keyChanges = KeyChanges.NONE;
   private final List<Provider> providers = new ArrayList<>();
@@ -94,6 +95,10 @@ public final class Gateway {
     return store.compose(k -> {
       keys = k;
       keys.startTimers();
+      // usage issue: catalog, budgets (spend rebuilt from the ledger), ledger writer, metrics
+      return vertx.executeBlocking(() -> io.wanapis.usage.UsageSystem.open(vertx, settings, k));
+    }).compose(u -> {
+      usage = u;
       return simReady;
     }).compose(sp -> {
       try {
@@ -120,9 +125,11 @@ public final class Gateway {
       }));
       if (accessLog != null) rt.addUsageListener(accessLog);
       extraListeners.forEach(rt::addUsageListener);
+      usage.listeners().forEach(rt::addUsageListener); // usage issue
+      rt.setUsage(usage.runtime());
       Pipeline pipeline = new Pipeline(rt, vertx);
       HttpFront front = new HttpFront(new OpenAiIngress(rt, pipeline), new AnthropicIngress(rt, pipeline), ready::get,
-          new AdminApi(authenticator, keys));
+          new AdminApi(authenticator, keys, usage), usage.metrics() == null ? null : usage.metrics()::scrape); // usage issue
       HttpServerOptions opts = new HttpServerOptions()
           .setHost(settings.host())
           .setTcpNoDelay(true)
@@ -153,11 +160,25 @@ public final class Gateway {
   public Simulator simulator() { return simulator; }
   /** The store and key cache (keys issue); null before start. */
   public KeysRuntime keys() { return keys; }
+  /** Usage issue: catalog, budgets, ledger and metrics; null before start. */
+  public io.wanapis.usage.UsageSystem usage() { return usage; }
 
   public Future<Void> close() {
     ready.set(false);
     if (vertx == null) return Future.succeededFuture();
-    Future<Void> storeClosed = keys == null ? Future.succeededFuture() : keys.close().recover(e -> Future.succeededFuture());
+    // usage issue: drain the ledger into the store (or the spill file) before the store closes;
+    // on its own thread: it may wait for a slow store and the Vert.x pools are about to close
+    java.util.concurrent.CompletableFuture<Void> drained = new java.util.concurrent.CompletableFuture<>();
+    Thread drain = new Thread(() -> {
+      try {
+        if (usage != null) usage.close();
+      } finally {
+        drained.complete(null);
+      }
+    }, "wanapis-ledger-drain");
+    drain.start();
+    Future<Void> storeClosed = Future.fromCompletionStage(drained)
+        .compose(v -> keys == null ? Future.<Void>succeededFuture() : keys.close().recover(e -> Future.succeededFuture()));
     return storeClosed.transform(ar0 -> vertx.close()).andThen(ar -> {
       if (accessLog != null) accessLog.close();
     });

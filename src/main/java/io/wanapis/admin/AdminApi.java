@@ -46,8 +46,9 @@ public final class AdminApi {
   private final KeyService keys;
   private final byte[] openApi = OpenApiDocument.json();
 
-  /** An answer: status and JSON body. */
-  record Reply(int status, JsonNode body) {
+  /** An answer: status and JSON body, or (usage issue: CSV reports) raw bytes of another content type. */
+  record Reply(int status, JsonNode body, String contentType, byte[] raw) {
+    Reply(int status, JsonNode body) { this(status, body, null, null); }
     static Reply ok(JsonNode body) { return new Reply(200, body); }
   }
 
@@ -57,10 +58,17 @@ public final class AdminApi {
     String query(String name) { return req.getParam(name); }
   }
 
+  private final UsageAdmin usage; // usage issue: /admin/usage, /admin/budgets, /admin/catalog
+
   public AdminApi(Authenticator auth, KeysRuntime rt) {
+    this(auth, rt, null);
+  }
+
+  public AdminApi(Authenticator auth, KeysRuntime rt, io.wanapis.usage.UsageSystem usage) {
     this.auth = auth;
     this.rt = rt;
     this.keys = rt.keys();
+    this.usage = usage == null ? null : new UsageAdmin(usage, rt.executor());
   }
 
   public void handle(HttpServerRequest req) {
@@ -117,6 +125,7 @@ public final class AdminApi {
     }
     if ("keys".equals(what) && n == 3 && "rotate".equals(action) && m == HttpMethod.POST) return rotate(c, id);
     if ("credentials".equals(what)) return credentials(c, n == 2 ? id : null);
+    if (usage != null && UsageAdmin.handles(what)) return usage.dispatch(c); // usage issue
     if ("audit".equals(what) && n == 1 && m == HttpMethod.GET) return audit(c);
     if ("audit".equals(what) && n == 2 && "verify".equals(id) && m == HttpMethod.GET) return verifyAudit(c);
     return Future.failedFuture(ApiError.unknownUrl(m.name(), c.req().path()));
@@ -328,6 +337,11 @@ public final class AdminApi {
   }
 
   private static void write(HttpServerRequest req, Reply r, String requestId) {
+    if (r.raw() != null) { // usage issue: CSV
+      req.response().setStatusCode(r.status()).putHeader("content-type", r.contentType()).putHeader("x-request-id", requestId)
+          .end(Buffer.buffer(r.raw()));
+      return;
+    }
     try {
       req.response().setStatusCode(r.status()).putHeader("content-type", "application/json").putHeader("x-request-id", requestId)
           .end(Buffer.buffer(Json.MAPPER.writeValueAsBytes(r.body())));

@@ -16,7 +16,31 @@ public record GatewayConfig(
     AccessLogConfig accessLog,
     Boolean dropParams,
     CacheSettingsConfig cache,
-    String databaseUrl) {
+    String databaseUrl,
+    // usage issue
+    List<CatalogEntryConfig> catalog,
+    List<BudgetConfig> budgets,
+    AlertsConfig alerts,
+    MetricsConfig metrics,
+    UsageConfig usage) {
+
+  /** Usage issue: a catalog entry to add, or the fields to change on a built-in one (docs/catalog.md). */
+  public record CatalogEntryConfig(String id, String provider, String mode, Integer contextWindow, Integer maxOutput,
+      List<String> capabilities, Double inputPerMtok, Double outputPerMtok, Double cachedInputPerMtok, Double cacheWritePerMtok,
+      Double perImage, Double perSecond) {}
+
+  /** Usage issue: a USD budget on exactly one of key (id), team or project (id or name); docs/budgets.md. */
+  public record BudgetConfig(String id, String key, String team, String project, String period, Double limitUsd, Boolean hard,
+      List<Integer> alertThresholds) {}
+
+  /** Usage issue: where budget alerts go (besides the log). */
+  public record AlertsConfig(String webhookUrl, String webhookSecret, List<Integer> thresholds) {}
+
+  /** Usage issue: {@code GET /metrics}; {@code key_labels} adds a per-key label (mind the cardinality). */
+  public record MetricsConfig(Boolean enabled, Boolean keyLabels) {}
+
+  /** Usage issue: the ledger's queue and batches, and the budget reservation default. */
+  public record UsageConfig(Boolean ledger, Integer queueCapacity, Integer batchSize, Integer reserveOutputTokens) {}
 
   /** Size of the in-memory response cache (models opt in with their own {@code cache}). */
   public record CacheSettingsConfig(Long maxBytes) {}

@@ -19,7 +19,8 @@ public record Settings(
     String accessLog,
     String source,
     long cacheMaxBytes,
-    String databaseUrl) {
+    String databaseUrl,
+    UsageSettings usage) { // usage issue
 
   public static final long DEFAULT_MAX_BODY_BYTES = 8L * 1024 * 1024;
 

@@ -77,7 +77,7 @@ public final class SettingsResolver {
         : env.apply("WANAPIS_DATABASE_URL") != null && !env.apply("WANAPIS_DATABASE_URL").isBlank() ? env.apply("WANAPIS_DATABASE_URL")
         : cfg.databaseUrl() != null && !cfg.databaseUrl().isBlank() ? cfg.databaseUrl() : null; // null: <data_dir>/wanapis.db
     return new Settings(host, port, maxBody, loops, dataDir, masterKey, timeouts, providers, models, accessLog,
-        embedded ? "embedded default" : source, cacheBytes, databaseUrl);
+        embedded ? "embedded default" : source, cacheBytes, databaseUrl, UsageSettingsResolver.resolve(cfg, source));
   }
 
   /** The embedded default, as if written in YAML (see docs/configuration.md for its listing). */
@@ -113,7 +113,7 @@ public final class SettingsResolver {
     }
     models.add(ModelConfig.simple("sim/*", List.of(DeploymentConfig.of("simulator", "*"))));
     models.add(ModelConfig.simple("sim-claude/*", List.of(DeploymentConfig.of("simulator-anthropic", "*"))));
-    return new GatewayConfig(null, null, null, null, providers, models, null, null, null, null);
+    return new GatewayConfig(null, null, null, null, providers, models, null, null, null, null, null, null, null, null, null);
   }
 
   private List<ProviderSpec> providers(List<ProviderConfig> list, Timeouts defaults, String source, boolean dropParamsGlobally) {

@@ -23,12 +23,21 @@ public final class HttpFront implements Handler<HttpServerRequest> {
   private final BooleanSupplier ready;
   private final AdminApi admin;
 
+  private final java.util.function.Supplier<String> metrics; // usage issue
+
   /** @param admin the admin API (keys issue), or null when the gateway runs without a store */
   public HttpFront(OpenAiIngress openai, AnthropicIngress anthropic, BooleanSupplier ready, AdminApi admin) {
+    this(openai, anthropic, ready, admin, null);
+  }
+
+  /** @param metrics Prometheus text for {@code GET /metrics} (usage issue), or null when metrics are off */
+  public HttpFront(OpenAiIngress openai, AnthropicIngress anthropic, BooleanSupplier ready, AdminApi admin,
+      java.util.function.Supplier<String> metrics) {
     this.openai = openai;
     this.anthropic = anthropic;
     this.ready = ready;
     this.admin = admin;
+    this.metrics = metrics;
   }
 
   @Override
@@ -49,6 +58,11 @@ public final class HttpFront implements Handler<HttpServerRequest> {
       }
       case "/v1/models", "/models" -> {
         if (m == HttpMethod.GET) openai.listModels(req);
+        else notAllowed(req);
+      }
+      case "/metrics" -> { // usage issue
+        if (metrics == null) error(req, ApiError.unknownUrl(m.name(), path));
+        else if (m == HttpMethod.GET) req.response().putHeader("content-type", "text/plain; version=0.0.4; charset=utf-8").end(metrics.get());
         else notAllowed(req);
       }
       case "/health/live" -> health(req, true);

@@ -17,6 +17,7 @@ public final class GatewayRuntime {
   private final io.wanapis.cache.ResponseCache cache;
   private volatile io.wanapis.limits.KeyRateLimiter limiter = new io.wanapis.limits.KeyRateLimiter(id -> null);
   private final List<UsageListener> listeners = new CopyOnWriteArrayList<>();
+  private volatile io.wanapis.usage.UsageRuntime usage; // usage issue
 
   public GatewayRuntime(Settings settings, Authenticator authenticator, ModelRegistry models) {
     this.settings = settings;
@@ -35,6 +36,11 @@ public final class GatewayRuntime {
   public Settings settings() { return settings; }
   public Authenticator authenticator() { return authenticator; }
   public ModelRegistry models() { return models; }
+
+  /** Usage issue: metering, budgets and metrics; null when the gateway runs without them. */
+  public io.wanapis.usage.UsageRuntime usage() { return usage; }
+
+  public void setUsage(io.wanapis.usage.UsageRuntime u) { this.usage = u; }
 
   public void addUsageListener(UsageListener l) {
     listeners.add(l);

@@ -30,6 +30,17 @@ public final class Pipeline {
   }
 
   public void run(HttpServerRequest req, InboundCall call, ModelRoute route, Principal principal, long startNanos, long totalOverrideMs) {
+    // usage issue: reserve the request's estimated cost against its budgets, or refuse it
+    var usage = rt.usage();
+    if (usage != null && usage.budgets() != null) {
+      ApiError refused = usage.budgets().reserve(principal, call, route);
+      if (refused != null) {
+        if (usage.metrics() != null) usage.metrics().budgetRefused();
+        if (refused.retryAfterSeconds() != null) req.response().putHeader("retry-after", refused.retryAfterSeconds());
+        reject(req, call, principal, refused, startNanos);
+        return;
+      }
+    }
     Router.Resolution resolution;
     try {
       call.rateLimit(rt.limiter().admit(principal.keyId(), () -> TokenEstimate.of(call)));
@@ -80,9 +91,12 @@ public final class Pipeline {
     resp.end(io.vertx.core.buffer.Buffer.buffer(hit.body()));
     double ms = (System.nanoTime() - startNanos) / 1e6;
     var peek = call.peek();
-    rt.publish(new RequestRecord(System.currentTimeMillis(), call.requestId(), principal.keyId(), call.endpoint().id(), peek.model(),
+    RequestRecord r = new RequestRecord(System.currentTimeMillis(), call.requestId(), principal.keyId(), call.endpoint().id(), peek.model(),
         null, hit.deployment(), 200, null, peek.stream(), hit.usage(), ms, peek.stream() ? ms : -1, 0, peek.user(),
-        hit.routedModel(), resolution.variant(), true));
+        hit.routedModel(), resolution.variant(), true);
+    // attributed (team, project, tags) like any request; a hit costs nothing upstream
+    if (rt.usage() != null) r = rt.usage().metering().complete(r, call, null, hit.body().length);
+    rt.publish(r);
   }
 
   private void reject(HttpServerRequest req, InboundCall call, Principal principal, ApiError e, long startNanos) {
@@ -94,8 +108,11 @@ public final class Pipeline {
   }
 
   public void recordRejection(String requestId, Principal principal, Endpoint endpoint, String model, ApiError e, long startNanos) {
-    rt.publish(new RequestRecord(System.currentTimeMillis(), requestId, principal == null ? null : principal.keyId(),
+    RequestRecord r = new RequestRecord(System.currentTimeMillis(), requestId, principal == null ? null : principal.keyId(),
         endpoint.id(), model, null, null, e.status(), e.code(), false, Usage.UNKNOWN,
-        (System.nanoTime() - startNanos) / 1e6, -1, 0, null, null, null, false));
+        (System.nanoTime() - startNanos) / 1e6, -1, 0, null, null, null, false);
+    // usage issue: refused requests are attributed too (no body: no tags, no cost)
+    if (rt.usage() != null) r = rt.usage().metering().complete(r, null, null, 0);
+    rt.publish(r);
   }
 }

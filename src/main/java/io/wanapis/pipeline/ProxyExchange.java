@@ -473,11 +473,15 @@ final class ProxyExchange {
     if (call.rateLimit() != null) {
       rt.limiter().settle(call.rateLimit(), usage.known() ? Math.max(usage.inputTokens(), 0) + Math.max(usage.outputTokens(), 0) : -1);
     }
-    rt.publish(new RequestRecord(
+    RequestRecord record = new RequestRecord(
         System.currentTimeMillis(), call.requestId(), principal.keyId(), call.endpoint().id(), peek.model(),
         target == null ? null : target.provider().name(), target == null ? null : target.upstreamModel(),
         status, errorCode, peek.stream(), usage, (now - startNanos) / 1e6,
-        ttftNanos < 0 ? -1 : ttftNanos / 1e6, attempt + 1, peek.user(), route.name(), resolution.variant(), false));
+        ttftNanos < 0 ? -1 : ttftNanos / 1e6, attempt + 1, peek.user(), route.name(), resolution.variant(), false);
+    // usage issue: team/project, tags, estimated usage and cost, priced from the deployment that answered
+    var metering = rt.usage();
+    if (metering != null) record = metering.metering().complete(record, call, target == null ? null : target.spec(), resp.bytesWritten());
+    rt.publish(record);
   }
 
   // ---------------------------------------------------------------- timeouts

@@ -29,6 +29,7 @@ public final class JdbcStore implements Store {
 
   private final Database db;
   private final Clock clock;
+  private final JdbcUsage usage; // usage issue
 
   /** Milliseconds since the epoch; a parameter so tests can move time. */
   @FunctionalInterface
@@ -39,6 +40,7 @@ public final class JdbcStore implements Store {
   public JdbcStore(Database db, Clock clock) {
     this.db = db;
     this.clock = clock;
+    this.usage = new JdbcUsage(db, this);
   }
 
   public JdbcStore(Database db) {
@@ -316,7 +318,7 @@ public final class JdbcStore implements Store {
    * Appends in the caller's transaction. Updating the head row first takes the lock that orders
    * concurrent appends (a row lock on PostgreSQL, the database write lock on SQLite).
    */
-  private void appendAudit(Connection c, AuditEvent e) throws SQLException {
+  void appendAudit(Connection c, AuditEvent e) throws SQLException {
     try (PreparedStatement ps = c.prepareStatement("UPDATE audit_head SET seq = seq + 1 WHERE id = 1")) {
       ps.executeUpdate();
     }
@@ -382,6 +384,38 @@ public final class JdbcStore implements Store {
   public void close() {
     db.close();
   }
+
+  // ------------------------------------------------------------------ usage issue: ledger, budgets, catalog
+
+  @Override
+  public int insertUsage(List<io.wanapis.usage.RequestRecord> batch) { return usage.insert(batch); }
+
+  @Override
+  public void scanUsage(io.wanapis.usage.UsageQuery q, java.util.function.Consumer<io.wanapis.usage.RequestRecord> sink) { usage.scan(q, sink); }
+
+  @Override
+  public double sumCost(io.wanapis.budget.Budget.Scope scope, String id, long sinceMs) { return usage.sumCost(scope, id, sinceMs); }
+
+  @Override
+  public long countUsage() { return usage.count(); }
+
+  @Override
+  public void putBudget(io.wanapis.budget.Budget b, AuditEvent audit) { usage.putBudget(b, clock.millis(), audit); }
+
+  @Override
+  public boolean deleteBudget(String id, AuditEvent audit) { return usage.deleteBudget(id, audit); }
+
+  @Override
+  public List<io.wanapis.budget.Budget> listBudgets() { return usage.listBudgets(); }
+
+  @Override
+  public void putCatalogEntry(io.wanapis.catalog.ModelInfo m, AuditEvent audit) { usage.putCatalogEntry(m, clock.millis(), audit); }
+
+  @Override
+  public boolean deleteCatalogEntry(String id, AuditEvent audit) { return usage.deleteCatalogEntry(id, audit); }
+
+  @Override
+  public List<io.wanapis.catalog.ModelInfo> listCatalogEntries() { return usage.listCatalogEntries(); }
 
   // ------------------------------------------------------------------ mapping
 

@@ -53,6 +53,21 @@ public interface Store extends AutoCloseable {
   /** Reads the whole log and checks the chain against the head. */
   AuditChain.Result verifyAudit();
 
+  // usage issue: the ledger, budgets and catalog entries (see JdbcUsage)
+
+  /** Appends ledger rows; a row whose request id is already stored is skipped. Returns how many were new. */
+  int insertUsage(java.util.List<io.wanapis.usage.RequestRecord> batch);
+  /** Streams the matching rows, oldest first. */
+  void scanUsage(io.wanapis.usage.UsageQuery query, java.util.function.Consumer<io.wanapis.usage.RequestRecord> sink);
+  double sumCost(io.wanapis.budget.Budget.Scope scope, String id, long sinceMs);
+  long countUsage();
+  void putBudget(io.wanapis.budget.Budget budget, AuditEvent audit);
+  boolean deleteBudget(String id, AuditEvent audit);
+  List<io.wanapis.budget.Budget> listBudgets();
+  void putCatalogEntry(io.wanapis.catalog.ModelInfo entry, AuditEvent audit);
+  boolean deleteCatalogEntry(String id, AuditEvent audit);
+  List<io.wanapis.catalog.ModelInfo> listCatalogEntries();
+
   @Override
   void close();
 }

@@ -106,6 +106,14 @@ public final class AccessLog implements UsageListener, AutoCloseable {
     if (r.ttftMs() >= 0) g.writeNumberField("ttft_ms", round(r.ttftMs()));
     g.writeNumberField("attempts", r.attempts());
     if (r.user() != null) g.writeStringField("user", r.user());
+    if (r.teamId() != null) g.writeStringField("team", r.teamId());
+    if (r.projectId() != null) g.writeStringField("project", r.projectId());
+    if (!r.tags().isEmpty()) {
+      g.writeArrayFieldStart("tags");
+      for (String t : r.tags()) g.writeString(t);
+      g.writeEndArray();
+    }
+    if (r.costUsd() >= 0) g.writeNumberField("cost_usd", r.costUsd());
     g.writeEndObject();
     g.flush();
     out.write('\n');

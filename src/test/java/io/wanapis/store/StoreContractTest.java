@@ -214,4 +214,93 @@ abstract class StoreContractTest {
       c.commit();
     }
   }
+
+  // ------------------------------------------------------------------ usage issue: ledger, aggregation, budgets, catalog
+
+  static io.wanapis.usage.RequestRecord usageRow(String id, long ts, String key, String team, String model, String provider,
+      java.util.List<String> tags, int status, long in, long out, double cost, double latency, double ttft) {
+    return new io.wanapis.usage.RequestRecord(ts, id, key, "chat", model, provider, model + "-dep", status, status == 200 ? null : "upstream_error",
+        ttft >= 0, new io.wanapis.usage.Usage(in, out, 2, 1, 0, false), latency, ttft, 1, "user-" + key, model, null, false, team, "proj-1",
+        tags, cost, false);
+  }
+
+  @Test
+  void ledgerRowsAreWrittenOnceAndAggregateTheSameOnBothDatabases() {
+    long h = 1_700_000_000_000L - (1_700_000_000_000L % 3_600_000L); // an hour boundary
+    List<io.wanapis.usage.RequestRecord> rows = new java.util.ArrayList<>();
+    for (int i = 0; i < 100; i++) {
+      rows.add(usageRow("req_" + i, h + i * 60_000L, i % 2 == 0 ? "key_a" : "key_b", i % 4 == 0 ? "team_x" : "team_y",
+          i < 70 ? "gpt-4o-mini" : "claude-haiku-4-5", i < 70 ? "openai" : "anthropic", i % 10 == 0 ? List.of("search", "beta") : List.of(),
+          i % 25 == 0 ? 502 : 200, 10 + i, 20 + i, 0.001 * (i + 1), i + 1, i % 2 == 0 ? i / 2.0 : -1));
+    }
+    assertThat(store.insertUsage(rows.subList(0, 60))).isEqualTo(60);
+    // a retried batch that overlaps what is stored: only the new rows count
+    assertThat(store.insertUsage(rows.subList(50, 100))).isEqualTo(40);
+    assertThat(store.countUsage()).isEqualTo(100);
+    // a client's over-long user id or model name is cut to the column, not refused with its batch
+    var longOne = usageRow("req_long", h, "key_a", "team_x", "m".repeat(500), "openai", List.of(), 200, 1, 1, 0, 1, -1)
+        .withMetering("team_x", "proj-1", List.of(), "u".repeat(1000), new io.wanapis.usage.Usage(1, 1, 0, 0, false), 0, false);
+    assertThat(store.insertUsage(List.of(longOne))).isEqualTo(1);
+    store.scanUsage(io.wanapis.usage.UsageQuery.all(), r -> {
+      if (r.requestId().equals("req_long")) assertThat(r.user()).hasSize(200);
+    });
+    rows.add(longOne);
+
+    io.wanapis.usage.UsageReport byModelHour = new io.wanapis.usage.UsageReport(List.of("model", "hour"));
+    store.scanUsage(io.wanapis.usage.UsageQuery.all(), byModelHour);
+    assertThat(byModelHour.total().requests).isEqualTo(101);
+    assertThat(byModelHour.total().errors).isEqualTo(4);
+    assertThat(byModelHour.total().tokensIn).isEqualTo(100 * 10 + 4950 + 1);
+    assertThat(byModelHour.total().tokensOut).isEqualTo(100 * 20 + 4950 + 1);
+    assertThat(byModelHour.total().tokensCached).isEqualTo(200);
+    assertThat(byModelHour.total().costUsd).isCloseTo(0.001 * 5050, org.assertj.core.data.Offset.offset(1e-9));
+    List<io.wanapis.usage.UsageReport.Group> groups = byModelHour.groups();
+    groups = groups.stream().filter(g -> !g.key.get(0).startsWith("mmm")).toList();
+    assertThat(groups).extracting(g -> String.join("|", g.key)).containsExactly(
+        "claude-haiku-4-5|" + java.time.Instant.ofEpochMilli(h + 3_600_000L),
+        "gpt-4o-mini|" + java.time.Instant.ofEpochMilli(h), "gpt-4o-mini|" + java.time.Instant.ofEpochMilli(h + 3_600_000L));
+    assertThat(groups.get(1).requests).isEqualTo(60);
+    // latencies 1..60 ms in the first hour: nearest-rank p50 = 30, p95 = 57, p99 = 60
+    assertThat(groups.get(1).latencyPercentile(50)).isEqualTo(30);
+    assertThat(groups.get(1).latencyPercentile(95)).isEqualTo(57);
+    assertThat(groups.get(1).latencyPercentile(99)).isEqualTo(60);
+    assertThat(groups.get(1).ttftPercentile(50)).isEqualTo(14.0); // ttft 0, 1, ..., 29 for the 30 streams
+
+    io.wanapis.usage.UsageReport byTag = new io.wanapis.usage.UsageReport(List.of("tag"));
+    store.scanUsage(io.wanapis.usage.UsageQuery.all(), byTag);
+    assertThat(byTag.groups()).extracting(g -> g.key.get(0) + "=" + g.requests).containsExactly("(none)=91", "beta=10", "search=10");
+
+    io.wanapis.usage.UsageReport teamX = new io.wanapis.usage.UsageReport(List.of("key", "day"));
+    store.scanUsage(new io.wanapis.usage.UsageQuery(h, h + 30 * 60_000L, null, "team_x", null), teamX);
+    assertThat(teamX.total().requests).isEqualTo(9); // i = 0, 4, ..., 28 and the long one
+    assertThat(teamX.groups()).extracting(g -> g.key.get(0)).containsExactly("key_a");
+
+    double keyB = 0;
+    for (var r : rows) if (r.keyId().equals("key_b") && r.timestampMs() >= h + 50 * 60_000L) keyB += r.costUsd();
+    assertThat(store.sumCost(io.wanapis.budget.Budget.Scope.KEY, "key_b", h + 50 * 60_000L)).isCloseTo(keyB, org.assertj.core.data.Offset.offset(1e-9));
+    assertThat(store.sumCost(io.wanapis.budget.Budget.Scope.TEAM, "team_x", 0)).isPositive();
+
+    // a row read back is the row written
+    List<io.wanapis.usage.RequestRecord> back = new java.util.ArrayList<>();
+    store.scanUsage(new io.wanapis.usage.UsageQuery(0, Long.MAX_VALUE, "key_a", null, null), back::add);
+    assertThat(back.get(0)).isEqualTo(rows.get(0));
+  }
+
+  @Test
+  void budgetsAndCatalogEntriesAreStoredWithTheirAuditEntries() {
+    var b = new io.wanapis.budget.Budget("bud_1", io.wanapis.budget.Budget.Scope.TEAM, "team_x", io.wanapis.budget.Period.MONTH, 12.5, true,
+        List.of(80, 50), "admin");
+    store.putBudget(b, audit("budget.create", "bud_1"));
+    assertThat(store.listBudgets()).containsExactly(b);
+    var m = new io.wanapis.catalog.ModelInfo("my-model", "acme", "chat", 32000, 4096, List.of("tools"), 1.0, 2.0, null, null, null, null);
+    store.putCatalogEntry(m, audit("catalog.create", "my-model"));
+    store.putCatalogEntry(m.overlay(new io.wanapis.catalog.ModelInfo("my-model", null, null, null, null, null, 1.5, null, null, null, null, null)),
+        audit("catalog.update", "my-model"));
+    assertThat(store.listCatalogEntries()).singleElement().satisfies(e -> assertThat(e.inputPerMtok()).isEqualTo(1.5));
+    assertThat(store.deleteBudget("bud_1", audit("budget.delete", "bud_1"))).isTrue();
+    assertThat(store.deleteCatalogEntry("my-model", audit("catalog.delete", "my-model"))).isTrue();
+    assertThat(store.listBudgets()).isEmpty();
+    assertThat(store.audit(0, 100)).extracting(AuditEntry::action).contains("budget.create", "catalog.update", "budget.delete", "catalog.delete");
+    assertThat(store.verifyAudit().ok()).isTrue();
+  }
 }

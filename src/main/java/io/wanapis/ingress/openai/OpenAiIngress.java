@@ -148,6 +148,7 @@ public final class OpenAiIngress {
     m.put("object", "model");
     m.put("created", createdEpochSeconds);
     m.put("owned_by", route.isVirtual() ? "wanapis" : route.targets().get(0).provider().name());
+    if (rt.usage() != null) io.wanapis.catalog.ModelListing.describe(m, route, rt.usage().metering()); // usage issue: catalog fields
     return m;
   }
 

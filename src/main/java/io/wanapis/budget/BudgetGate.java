@@ -1,0 +1,75 @@
+package io.wanapis.budget;
+
+import io.wanapis.auth.Principal;
+import io.wanapis.catalog.Pricing;
+import io.wanapis.catalog.ModelInfo;
+import io.wanapis.errors.ApiError;
+import io.wanapis.providers.InboundCall;
+import io.wanapis.routing.ModelRoute;
+import io.wanapis.routing.Target;
+import io.wanapis.usage.Attribution;
+import io.wanapis.usage.BodyFields;
+import io.wanapis.usage.Metering;
+import io.wanapis.usage.TokenCounter;
+import java.nio.charset.StandardCharsets;
+import java.time.Instant;
+import java.util.Locale;
+
+/**
+ * The pipeline's budget step: before routing, reserve an estimate of the request's cost against
+ * every budget of its key, team and project, or refuse it. The estimate is priced at the most
+ * expensive deployment of the route (routing has not chosen yet) from prompt tokens counted with
+ * the tokenizer (over the whole body: JSON syntax makes it an over-count, which is the safe side)
+ * plus {@code max_tokens}, or {@code usage.reserve_output_tokens} when the request sets none.
+ */
+public final class BudgetGate {
+  /** Bodies larger than this are not tokenized (it would cost the event loop too long): 1 token per 3 bytes instead. */
+  static final int TOKENIZE_LIMIT = 8 * 1024;
+
+  private final BudgetBook book;
+  private final Metering metering;
+  private final int defaultOutputTokens;
+
+  public BudgetGate(BudgetBook book, Metering metering, int defaultOutputTokens) {
+    this.book = book;
+    this.metering = metering;
+    this.defaultOutputTokens = defaultOutputTokens;
+  }
+
+  public BudgetBook book() { return book; }
+
+  /** Reserves, or returns the error to answer with (null: go on). */
+  public ApiError reserve(Principal p, InboundCall call, ModelRoute route) {
+    Attribution a = metering.attribution(p.keyId());
+    if (!book.applies(p.keyId(), a.teamId(), a.projectId())) return null;
+    double estimate = estimate(call, route);
+    BudgetRefusal r = book.reserve(call.requestId(), p.keyId(), a.teamId(), a.projectId(), estimate);
+    return r == null ? null : error(r, System.currentTimeMillis());
+  }
+
+  double estimate(InboundCall call, ModelRoute route) {
+    long prompt = call.bodyLength() <= TOKENIZE_LIMIT
+        ? TokenCounter.count(new String(call.body(), 0, call.bodyLength(), StandardCharsets.UTF_8))
+        : call.bodyLength() / 3;
+    long max = call.peek().hasMaxTokens() ? BodyFields.read(call.body(), call.bodyLength()).maxTokens() : -1;
+    long out = "embeddings".equals(call.endpoint().id()) ? 0 : max >= 0 ? max : defaultOutputTokens;
+    double worst = 0;
+    for (Target t : route.targets()) {
+      ModelInfo m = metering.price(t.spec(), t.upstreamModel());
+      worst = Math.max(worst, Pricing.estimate(prompt, out, m));
+    }
+    return worst;
+  }
+
+  static ApiError error(BudgetRefusal r, long now) {
+    Budget b = r.budget();
+    boolean never = r.resetsAtMs() == Long.MAX_VALUE;
+    String resets = never ? "It does not reset (a total budget): raise it or use another key."
+        : "It resets at " + Instant.ofEpochMilli(r.resetsAtMs()) + ".";
+    String msg = String.format(Locale.ROOT,
+        "This request would exceed the %s: $%.6f spent, $%.6f reserved by requests in flight, this request estimated at $%.6f. %s",
+        b.describe(), r.spentUsd(), r.reservedUsd(), r.estimateUsd(), resets);
+    String retryAfter = never ? null : String.valueOf(Math.max(1, (r.resetsAtMs() - now + 999) / 1000));
+    return new ApiError(429, "insufficient_quota", "budget_exceeded", msg, null, retryAfter);
+  }
+}
