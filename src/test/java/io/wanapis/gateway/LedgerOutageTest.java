@@ -81,6 +81,13 @@ class LedgerOutageTest {
       pg.close(); // down again, this time across a graceful restart
       for (int i = 0; i < 10; i++) chat(gw, "at shutdown " + i);
     } finally {
+      // a record is published just after its answer is sent: give the last one that moment
+      TestGateway g = gw;
+      try {
+        await().atMost(Duration.ofSeconds(5)).until(() -> g.records.stream().filter(r -> r.status() == 200).count() >= 60);
+      } catch (RuntimeException ignored) {
+        // the assertion below reports what is missing
+      }
       gw.records.stream().filter(r -> r.status() == 200).map(RequestRecord::requestId).forEach(answered::add);
       gw.close();
     }
