@@ -13,7 +13,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.BlockingQueue;
-import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
@@ -23,6 +22,7 @@ import java.util.concurrent.atomic.AtomicLong;
  */
 public final class AccessLog implements UsageListener, AutoCloseable {
   private static final int CAPACITY = 65_536;
+  private static final long TICK_MS = 20;
 
   private final BlockingQueue<RequestRecord> queue = new ArrayBlockingQueue<>(CAPACITY);
   private final OutputStream out;
@@ -58,15 +58,26 @@ public final class AccessLog implements UsageListener, AutoCloseable {
     return dropped.get();
   }
 
+  /**
+   * Wakes on its own every {@value #TICK_MS} ms and takes what queued up: producers (the event
+   * loops) never have to signal a sleeping thread, which would cost a futex wake-up and a
+   * context switch per request. One generator per batch, flushed to the file once per batch.
+   */
   private void drainLoop() {
     List<RequestRecord> batch = new ArrayList<>(1024);
     try {
       while (running || !queue.isEmpty()) {
-        RequestRecord first = queue.poll(200, TimeUnit.MILLISECONDS);
-        if (first == null) continue;
-        batch.add(first);
-        queue.drainTo(batch, 1023);
-        for (RequestRecord r : batch) writeLine(r);
+        if (queue.isEmpty()) {
+          Thread.sleep(TICK_MS);
+          continue;
+        }
+        queue.drainTo(batch, 4096);
+        try (JsonGenerator g = Json.FACTORY.createGenerator(out)) {
+          g.disable(JsonGenerator.Feature.AUTO_CLOSE_TARGET);
+          g.disable(JsonGenerator.Feature.FLUSH_PASSED_TO_STREAM);
+          g.setRootValueSeparator(null); // one object per line, no space between them
+          for (RequestRecord r : batch) writeLine(g, r);
+        }
         batch.clear();
         long lost = dropped.getAndSet(0);
         if (lost > 0) out.write(("{\"event\":\"access_log_overflow\",\"dropped\":" + lost + "}\n").getBytes());
@@ -79,9 +90,7 @@ public final class AccessLog implements UsageListener, AutoCloseable {
     }
   }
 
-  private void writeLine(RequestRecord r) throws IOException {
-    JsonGenerator g = Json.FACTORY.createGenerator(out);
-    g.disable(JsonGenerator.Feature.AUTO_CLOSE_TARGET);
+  private void writeLine(JsonGenerator g, RequestRecord r) throws IOException {
     g.writeStartObject();
     g.writeStringField("ts", Instant.ofEpochMilli(r.timestampMs()).toString());
     g.writeStringField("id", r.requestId());
@@ -115,8 +124,7 @@ public final class AccessLog implements UsageListener, AutoCloseable {
     }
     if (r.costUsd() >= 0) g.writeNumberField("cost_usd", r.costUsd());
     g.writeEndObject();
-    g.flush();
-    out.write('\n');
+    g.writeRaw('\n');
   }
 
   private static void writeTokens(JsonGenerator g, String field, long n) throws IOException {
