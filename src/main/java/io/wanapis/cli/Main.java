@@ -1,12 +1,13 @@
 package io.wanapis.cli;
 
+import io.wanapis.bench.BenchCommand;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
 /** The {@code wanapis} command line. */
 @Command(name = "wanapis", mixinStandardHelpOptions = true, version = "wanapis 0.1.0",
     description = "WanAPIs: one OpenAI-compatible endpoint in front of many model providers.",
-    subcommands = {ServeCommand.class, SimulateCommand.class, CommandLine.HelpCommand.class})
+    subcommands = {ServeCommand.class, SimulateCommand.class, BenchCommand.class, CommandLine.HelpCommand.class})
 public final class Main implements Runnable {
   @CommandLine.Spec
   CommandLine.Model.CommandSpec spec;

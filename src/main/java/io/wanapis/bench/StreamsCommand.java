@@ -1,0 +1,198 @@
+package io.wanapis.bench;
+
+import io.vertx.core.Vertx;
+import io.vertx.core.VertxOptions;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.http.HttpClientAgent;
+import io.vertx.core.http.HttpClientOptions;
+import io.vertx.core.http.PoolOptions;
+import io.vertx.core.http.RequestOptions;
+import java.nio.file.Path;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import org.HdrHistogram.Histogram;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/**
+ * Many concurrent long streams: opens {@code --concurrency} streaming requests (spread over
+ * {@code --ramp-ms}), each on its own connection, keeps reading all of them, and checks that
+ * every one ends with {@code data: [DONE]}. Reports the largest gap between two chunks of any
+ * stream: with a paced upstream, a gap far above its pace is a stall somewhere on the way.
+ * Prints {@code ALL_OPEN} once every stream has its response head, so a script can sample the
+ * server while all streams are open.
+ */
+@Command(name = "streams", description = "Open many concurrent streams, check each completes, report the largest gap between chunks.")
+public final class StreamsCommand implements Callable<Integer> {
+  @Option(names = "--url", required = true, description = "Full URL, e.g. http://127.0.0.1:4000/v1/chat/completions")
+  String url;
+
+  @Option(names = "--key", description = "Bearer key (optional).")
+  String key;
+
+  @Option(names = "--model", defaultValue = "gpt-4o-mini", description = "Model in the request body (default ${DEFAULT-VALUE}).")
+  String model;
+
+  @Option(names = "--body-file", description = "Send this JSON body instead of the built-in streaming chat request.")
+  Path bodyFile;
+
+  @Option(names = "--concurrency", defaultValue = "2000", description = "Streams open at once (default ${DEFAULT-VALUE}).")
+  int concurrency;
+
+  @Option(names = "--ramp-ms", defaultValue = "2000", description = "Open the streams evenly over this time (default ${DEFAULT-VALUE}).")
+  long rampMs;
+
+  @Option(names = "--duration", defaultValue = "60", description = "Seconds to wait for every stream to end; unfinished ones count as failed (default ${DEFAULT-VALUE}).")
+  long durationSeconds;
+
+  @Option(names = "--stall-ms", defaultValue = "1000", description = "A gap between chunks above this counts as a stall (default ${DEFAULT-VALUE}).")
+  long stallMs;
+
+  @Option(names = "--label", defaultValue = "streams", description = "Name printed on the RESULT line.")
+  String label;
+
+  /** One stream's record; touched only on the client's event loop. */
+  private static final class Stream {
+    long sentAt;
+    long firstAt = -1;
+    long lastAt;
+    long maxGap;
+    int events;
+    boolean headSeen;
+    boolean ended;
+    boolean ok;
+    final Tail tail = new Tail();
+  }
+
+  private Stream[] streams;
+  private int headsSeen;
+  private int open;
+  private int peakOpen;
+  private int ended;
+  private long allOpenAt = -1;
+  private final CountDownLatch finished = new CountDownLatch(1);
+
+  @Override
+  public Integer call() throws Exception {
+    Vertx vertx = Vertx.vertx(new VertxOptions().setEventLoopPoolSize(1).setPreferNativeTransport(true));
+    HttpClientAgent client = vertx.createHttpClient(
+        new HttpClientOptions().setKeepAlive(false).setTcpNoDelay(true).setConnectTimeout(30_000).setIdleTimeout(0),
+        new PoolOptions().setHttp1MaxSize(concurrency).setMaxWaitQueueSize(-1));
+    Buffer body = BenchClient.body(bodyFile, model);
+    RequestOptions options = BenchClient.post(url, key);
+    streams = new Stream[concurrency];
+    long start = System.nanoTime();
+    vertx.runOnContext(v -> {
+      // Open in ticks of 10 ms so the connections arrive as a steady ramp, not one burst.
+      long ticks = Math.max(1, rampMs / 10);
+      int[] next = {0};
+      long[] tick = {0};
+      vertx.setPeriodic(0, 10, id -> {
+        tick[0]++;
+        int due = (int) Math.min(concurrency, (long) concurrency * tick[0] / ticks);
+        while (next[0] < due) open(vertx, client, options, body, next[0]++);
+        if (next[0] >= concurrency) vertx.cancelTimer(id);
+      });
+      vertx.setPeriodic(2000, id -> System.err.printf("%s: %.0f s: %d heads, %d open, %d ended%n",
+          label, (System.nanoTime() - start) / 1e9, headsSeen, open, ended));
+    });
+    boolean inTime = finished.await(durationSeconds, TimeUnit.SECONDS);
+    long wall = System.nanoTime() - start;
+    // Read the results on the event loop that wrote them.
+    CountDownLatch read = new CountDownLatch(1);
+    int[] result = new int[1];
+    vertx.runOnContext(v -> {
+      result[0] = report(wall, inTime);
+      read.countDown();
+    });
+    read.await(10, TimeUnit.SECONDS);
+    client.close();
+    vertx.close();
+    return result[0];
+  }
+
+  private void open(Vertx vertx, HttpClientAgent client, RequestOptions options, Buffer body, int i) {
+    Stream s = new Stream();
+    streams[i] = s;
+    client.request(options).onFailure(e -> end(s, false)).onSuccess(req -> {
+      s.sentAt = System.nanoTime();
+      req.send(body).onFailure(e -> end(s, false)).onSuccess(resp -> {
+        s.headSeen = true;
+        headsSeen++;
+        open++;
+        peakOpen = Math.max(peakOpen, open);
+        if (headsSeen == concurrency) {
+          allOpenAt = System.nanoTime();
+          System.out.println("ALL_OPEN " + concurrency);
+          System.out.flush();
+        }
+        resp.handler(chunk -> {
+          long now = System.nanoTime();
+          int events = BenchClient.countDataLines(chunk, s.tail.atLineStart());
+          if (s.firstAt < 0) {
+            if (events > 0) s.firstAt = now;
+          } else {
+            s.maxGap = Math.max(s.maxGap, now - s.lastAt);
+          }
+          s.events += events;
+          s.lastAt = now;
+          s.tail.add(chunk);
+        });
+        resp.exceptionHandler(e -> end(s, false));
+        resp.endHandler(v -> end(s, resp.statusCode() == 200 && s.tail.done()));
+      });
+    });
+  }
+
+  private void end(Stream s, boolean ok) {
+    if (s.ended) return;
+    s.ended = true;
+    s.ok = ok;
+    if (s.headSeen) open--;
+    ended++;
+    if (ended == concurrency) finished.countDown();
+  }
+
+  private int report(long wallNanos, boolean inTime) {
+    Histogram gaps = new Histogram(TimeUnit.MINUTES.toNanos(10), 3);
+    Histogram lengths = new Histogram(TimeUnit.MINUTES.toNanos(10), 3);
+    int ok = 0, failed = 0, unfinished = 0, stalled = 0;
+    long maxGap = 0;
+    long minEvents = Long.MAX_VALUE;
+    for (Stream s : streams) {
+      if (s == null || !s.ended) {
+        unfinished++;
+        continue;
+      }
+      if (!s.ok) {
+        failed++;
+        continue;
+      }
+      ok++;
+      gaps.recordValue(s.maxGap);
+      lengths.recordValue(Math.max(0, s.lastAt - s.sentAt));
+      maxGap = Math.max(maxGap, s.maxGap);
+      minEvents = Math.min(minEvents, s.events);
+      if (s.maxGap > TimeUnit.MILLISECONDS.toNanos(stallMs)) stalled++;
+    }
+    if (ok == 0) minEvents = 0;
+    System.out.printf("%s: %d streams asked, %d completed with [DONE], %d failed, %d unfinished after %d s; peak open %d%n",
+        label, concurrency, ok, failed, unfinished, durationSeconds, peakOpen);
+    System.out.printf("%s: largest gap between chunks of any stream %.1f ms (per-stream largest gap: p50 %.1f ms, p99 %.1f ms); %d streams with a gap over %d ms%n",
+        label, maxGap / 1e6, gaps.getValueAtPercentile(50) / 1e6, gaps.getValueAtPercentile(99) / 1e6, stalled, stallMs);
+    System.out.printf("%s: stream length (request sent to last chunk): min %.1f s, p50 %.1f s, max %.1f s; at least %d events each; wall %.1f s%n",
+        label, lengths.getMinValue() / 1e9, lengths.getValueAtPercentile(50) / 1e9, lengths.getMaxValue() / 1e9, minEvents, wallNanos / 1e9);
+    System.out.println("RESULT " + label + " asked=" + concurrency + " completed=" + ok + " failed=" + failed
+        + " unfinished=" + unfinished + " peak_open=" + peakOpen + " all_open=" + (allOpenAt > 0)
+        + " max_gap_ms=" + String.format("%.1f", maxGap / 1e6)
+        + " p50_stream_max_gap_ms=" + String.format("%.1f", gaps.getValueAtPercentile(50) / 1e6)
+        + " p99_stream_max_gap_ms=" + String.format("%.1f", gaps.getValueAtPercentile(99) / 1e6)
+        + " stalled=" + stalled + " stall_ms=" + stallMs
+        + " min_length_s=" + String.format("%.1f", lengths.getMinValue() / 1e9)
+        + " p50_length_s=" + String.format("%.1f", lengths.getValueAtPercentile(50) / 1e9)
+        + " min_events=" + minEvents
+        + " wall_s=" + String.format("%.1f", wallNanos / 1e9));
+    return ok == concurrency && inTime ? 0 : 1;
+  }
+}
