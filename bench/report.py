@@ -166,7 +166,9 @@ def render(work, doc):
     busy = num(m.get("busy_before_pct"))
     others = [x for x in (r.others("lat1"), r.others("chat"), r.others("sse")) if x is not None]
     worst = max(others) if others else None
-    noise = (f"Machine load before the run: {m.get('load_before', '?').replace('/', ' ')} (1/5/15 min), "
+    nice = m.get("nice", "0")
+    noise = ((f"Every process of the benchmark ran at niceness {nice}. " if nice not in ("0", "") else "") +
+             f"Machine load before the run: {m.get('load_before', '?').replace('/', ' ')} (1/5/15 min), "
              f"{fmt(busy)} % of the CPUs busy. CPU used by processes this benchmark did not start, "
              f"during the worst wrk run: {fmt(worst * 100 if worst is not None else None)} % of one CPU.")
     if (busy is not None and busy > 10) or (worst is not None and worst > 0.15):
@@ -206,7 +208,8 @@ def render(work, doc):
     # Heap after GC: the largest heap left after a GC pause while the streams ran; if no GC ran
     # then, the heap in use with all streams open (live plus garbage: an upper bound).
     heap_after = gc.get("max_after_mib") if gc.get("max_after_mib") is not None else used_open
-    streams_ok = bool(sg) and completed == asked and asked > 0 and stalled == 0 \
+    peak = int(num(sg.get("peak_open")) or 0)
+    streams_ok = bool(sg) and completed == asked and asked > 0 and stalled == 0 and peak == asked \
         and heap_after is not None and heap_after < HEAP_LIMIT_MIB
 
     w("### Targets")
@@ -231,7 +234,7 @@ def render(work, doc):
           + ("" if ttft50 <= TTFT_MAX_US else f" by {ttft50 - TTFT_MAX_US:,.0f} µs") + " |")
     if sg:
         w(f"| {asked:,} concurrent open streams, no stall, in < {HEAP_LIMIT_MIB} MiB heap | "
-          f"{completed:,}/{asked:,} ended with [DONE]; largest gap between chunks {fmt(max_gap, 1)} ms "
+          f"{peak:,} open at once, {completed:,}/{asked:,} ended with [DONE]; largest gap between chunks {fmt(max_gap, 1)} ms "
           f"(pace {fmt(1000 / num(m.get('stream_tps', '0')) if num(m.get('stream_tps')) else None)} ms; {stalled} streams over {fmt(stall_ms)} ms); "
           f"heap after GC ≤ {fmt(heap_after)} MiB, in -Xmx{HEAP_LIMIT_MIB}m "
           f"| {verdict(streams_ok)} |")
@@ -342,15 +345,17 @@ def render(work, doc):
           f"the simulator sends 38 tokens at {fmt(tps)} tokens/s (one every {fmt(1000 / tps if tps else None)} ms), "
           f"so each stream stays open about {m.get('stream_seconds', '?')} s. First directly against the simulator "
           f"(its own pace and jitter), then through a freshly started gateway (`{sjvm}`), warmed up with 5 s of fast streams. "
-          f"A stall is a gap over {m.get('stall_ms', '?')} ms (twice the pace).")
+          f"A stall is a gap over {m.get('stall_ms', '?')} ms (the pace plus a second). \"Client's own lag\" is how late the "
+          "load client's event loop was at worst (at start-up, while it opens connections): gaps it causes itself.")
         w("")
-        w("| path | completed with [DONE] | failed | peak open | largest gap | per-stream largest gap P50 / P99 | stream length min / P50 | wall |")
-        w("|---|--:|--:|--:|--:|--:|--:|--:|")
+        w("| path | completed with [DONE] | failed | peak open | largest gap (ended at) | per-stream largest gap P50 / P99 | streams over the stall limit | client's own lag | stream length min / P50 | wall |")
+        w("|---|--:|--:|--:|--:|--:|--:|--:|--:|--:|")
         for label, kv in (("direct", sd), ("gateway", sg)):
             if not kv:
                 continue
             w(f"| {label} | {kv.get('completed')}/{kv.get('asked')} | {int(num(kv.get('failed')) or 0) + int(num(kv.get('unfinished')) or 0)} | "
-              f"{kv.get('peak_open')} | {kv.get('max_gap_ms')} ms | {kv.get('p50_stream_max_gap_ms')} / {kv.get('p99_stream_max_gap_ms')} ms | "
+              f"{kv.get('peak_open')} | {kv.get('max_gap_ms')} ms ({kv.get('max_gap_at_s')} s) | {kv.get('p50_stream_max_gap_ms')} / {kv.get('p99_stream_max_gap_ms')} ms | "
+              f"{kv.get('stalled')} | {kv.get('client_lag_ms')} ms | "
               f"{kv.get('min_length_s')} / {kv.get('p50_length_s')} s | {kv.get('wall_s')} s |")
         w("")
         gs = r.one("gateway_streams")

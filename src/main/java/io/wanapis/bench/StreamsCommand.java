@@ -54,10 +54,14 @@ public final class StreamsCommand implements Callable<Integer> {
 
   /** One stream's record; touched only on the client's event loop. */
   private static final class Stream {
+    long askedAt;
     long sentAt;
+    long headAt;
     long firstAt = -1;
     long lastAt;
     long maxGap;
+    /** When the largest gap ended. */
+    long maxGapAt;
     int events;
     boolean headSeen;
     boolean ended;
@@ -66,6 +70,10 @@ public final class StreamsCommand implements Callable<Integer> {
   }
 
   private Stream[] streams;
+  private long startNanos;
+  /** The longest this client's own event loop was late for a 50 ms tick: gaps it caused itself. */
+  private long maxSelfLag;
+  private long maxSelfLagAt;
   private int headsSeen;
   private int open;
   private int peakOpen;
@@ -83,6 +91,7 @@ public final class StreamsCommand implements Callable<Integer> {
     RequestOptions options = BenchClient.post(url, key);
     streams = new Stream[concurrency];
     long start = System.nanoTime();
+    startNanos = start;
     vertx.runOnContext(v -> {
       // Open in ticks of 10 ms so the connections arrive as a steady ramp, not one burst.
       long ticks = Math.max(1, rampMs / 10);
@@ -93,6 +102,16 @@ public final class StreamsCommand implements Callable<Integer> {
         int due = (int) Math.min(concurrency, (long) concurrency * tick[0] / ticks);
         while (next[0] < due) open(vertx, client, options, body, next[0]++);
         if (next[0] >= concurrency) vertx.cancelTimer(id);
+      });
+      long[] lastTick = {System.nanoTime()};
+      vertx.setPeriodic(50, id -> {
+        long now = System.nanoTime();
+        long lag = now - lastTick[0] - TimeUnit.MILLISECONDS.toNanos(50);
+        if (lag > maxSelfLag) {
+          maxSelfLag = lag;
+          maxSelfLagAt = now;
+        }
+        lastTick[0] = now;
       });
       vertx.setPeriodic(2000, id -> System.err.printf("%s: %.0f s: %d heads, %d open, %d ended%n",
           label, (System.nanoTime() - start) / 1e9, headsSeen, open, ended));
@@ -114,11 +133,13 @@ public final class StreamsCommand implements Callable<Integer> {
 
   private void open(Vertx vertx, HttpClientAgent client, RequestOptions options, Buffer body, int i) {
     Stream s = new Stream();
+    s.askedAt = System.nanoTime();
     streams[i] = s;
     client.request(options).onFailure(e -> end(s, false)).onSuccess(req -> {
       s.sentAt = System.nanoTime();
       req.send(body).onFailure(e -> end(s, false)).onSuccess(resp -> {
         s.headSeen = true;
+        s.headAt = System.nanoTime();
         headsSeen++;
         open++;
         peakOpen = Math.max(peakOpen, open);
@@ -132,8 +153,9 @@ public final class StreamsCommand implements Callable<Integer> {
           int events = BenchClient.countDataLines(chunk, s.tail.atLineStart());
           if (s.firstAt < 0) {
             if (events > 0) s.firstAt = now;
-          } else {
-            s.maxGap = Math.max(s.maxGap, now - s.lastAt);
+          } else if (now - s.lastAt > s.maxGap) {
+            s.maxGap = now - s.lastAt;
+            s.maxGapAt = now;
           }
           s.events += events;
           s.lastAt = now;
@@ -157,6 +179,8 @@ public final class StreamsCommand implements Callable<Integer> {
   private int report(long wallNanos, boolean inTime) {
     Histogram gaps = new Histogram(TimeUnit.MINUTES.toNanos(10), 3);
     Histogram lengths = new Histogram(TimeUnit.MINUTES.toNanos(10), 3);
+    Histogram connects = new Histogram(TimeUnit.MINUTES.toNanos(10), 3);
+    Histogram heads = new Histogram(TimeUnit.MINUTES.toNanos(10), 3);
     int ok = 0, failed = 0, unfinished = 0, stalled = 0;
     long maxGap = 0;
     long minEvents = Long.MAX_VALUE;
@@ -170,6 +194,8 @@ public final class StreamsCommand implements Callable<Integer> {
         continue;
       }
       ok++;
+      connects.recordValue(Math.max(0, s.sentAt - s.askedAt));
+      heads.recordValue(Math.max(0, s.headAt - s.sentAt));
       gaps.recordValue(s.maxGap);
       lengths.recordValue(Math.max(0, s.lastAt - s.sentAt));
       maxGap = Math.max(maxGap, s.maxGap);
@@ -177,10 +203,29 @@ public final class StreamsCommand implements Callable<Integer> {
       if (s.maxGap > TimeUnit.MILLISECONDS.toNanos(stallMs)) stalled++;
     }
     if (ok == 0) minEvents = 0;
+    // When the stalls happened: seconds since the start at which a gap over --stall-ms ended.
+    java.util.TreeMap<Long, Integer> stallSeconds = new java.util.TreeMap<>();
+    long maxGapAt = 0;
+    for (Stream s : streams) {
+      if (s == null || !s.ok) continue;
+      if (s.maxGap == maxGap) maxGapAt = s.maxGapAt;
+      if (s.maxGap > TimeUnit.MILLISECONDS.toNanos(stallMs)) {
+        stallSeconds.merge(TimeUnit.NANOSECONDS.toSeconds(s.maxGapAt - startNanos), 1, Integer::sum);
+      }
+    }
     System.out.printf("%s: %d streams asked, %d completed with [DONE], %d failed, %d unfinished after %d s; peak open %d%n",
         label, concurrency, ok, failed, unfinished, durationSeconds, peakOpen);
     System.out.printf("%s: largest gap between chunks of any stream %.1f ms (per-stream largest gap: p50 %.1f ms, p99 %.1f ms); %d streams with a gap over %d ms%n",
         label, maxGap / 1e6, gaps.getValueAtPercentile(50) / 1e6, gaps.getValueAtPercentile(99) / 1e6, stalled, stallMs);
+    if (maxGap > 0) {
+      System.out.printf("%s: the largest gap ended %.1f s after the start%s%n", label, (maxGapAt - startNanos) / 1e9,
+          stallSeconds.isEmpty() ? "" : "; streams whose largest gap (over " + stallMs + " ms) ended in second n: " + stallSeconds);
+    }
+    System.out.printf("%s: opening: connection ready p50 %.1f ms, p99 %.1f ms after asked; response head p50 %.1f ms, p99 %.1f ms after sent%n",
+        label, connects.getValueAtPercentile(50) / 1e6, connects.getValueAtPercentile(99) / 1e6,
+        heads.getValueAtPercentile(50) / 1e6, heads.getValueAtPercentile(99) / 1e6);
+    System.out.printf("%s: this client's own event loop was at most %.1f ms late (%.1f s after the start)%n",
+        label, maxSelfLag / 1e6, maxSelfLag > 0 ? (maxSelfLagAt - startNanos) / 1e9 : 0.0);
     System.out.printf("%s: stream length (request sent to last chunk): min %.1f s, p50 %.1f s, max %.1f s; at least %d events each; wall %.1f s%n",
         label, lengths.getMinValue() / 1e9, lengths.getValueAtPercentile(50) / 1e9, lengths.getMaxValue() / 1e9, minEvents, wallNanos / 1e9);
     System.out.println("RESULT " + label + " asked=" + concurrency + " completed=" + ok + " failed=" + failed
@@ -189,6 +234,10 @@ public final class StreamsCommand implements Callable<Integer> {
         + " p50_stream_max_gap_ms=" + String.format("%.1f", gaps.getValueAtPercentile(50) / 1e6)
         + " p99_stream_max_gap_ms=" + String.format("%.1f", gaps.getValueAtPercentile(99) / 1e6)
         + " stalled=" + stalled + " stall_ms=" + stallMs
+        + " max_gap_at_s=" + String.format("%.1f", maxGap > 0 ? (maxGapAt - startNanos) / 1e9 : 0)
+        + " p99_connect_ms=" + String.format("%.1f", connects.getValueAtPercentile(99) / 1e6)
+        + " p99_head_ms=" + String.format("%.1f", heads.getValueAtPercentile(99) / 1e6)
+        + " client_lag_ms=" + String.format("%.1f", maxSelfLag / 1e6)
         + " min_length_s=" + String.format("%.1f", lengths.getMinValue() / 1e9)
         + " p50_length_s=" + String.format("%.1f", lengths.getValueAtPercentile(50) / 1e9)
         + " min_events=" + minEvents
