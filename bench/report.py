@@ -261,8 +261,8 @@ def render(work, doc):
         w(f"### {title}")
         w("")
         w(f"wrk -t2 -c64, median of {n} rounds (paths alternate within a round). CPU per request is the "
-          "process's user+system CPU time over the run divided by the requests it served: unlike req/s, "
-          "it hardly moves when other work shares the cores.")
+          "process's user+system CPU time over the run divided by the requests it served; it moves less "
+          "than req/s when other work shares the cores.")
         w("")
         w("| path | req/s | ÷ nginx | P50 µs | P99 µs | proxy CPU µs/req | upstream CPU µs/req | req/s per round |")
         w("|---|--:|--:|--:|--:|--:|--:|---|")
@@ -276,6 +276,14 @@ def render(work, doc):
         if g and ng:
             w("")
             w(f"The gateway spends {g / ng:.1f}× the CPU per request that nginx does ({fmt(g, 1)} vs {fmt(ng, 1)} µs).")
+        whole = {}
+        for p in ("direct", "nginx", "gateway"):
+            vals = [sum(num(x.get(k)) or 0 for k in ("cpu_wrk_s", "cpu_upstream_s", "cpu_proxy_s")) / num(x.get("requests")) * 1e6
+                    for x in r.runs(prefix, p) if num(x.get("requests"))]
+            whole[p] = med(vals)
+        w("")
+        w(f"CPU per request of the whole path (wrk + upstream + proxy; the cores are shared, so this is what sets "
+          f"req/s): direct {fmt(whole['direct'], 1)} µs, nginx {fmt(whole['nginx'], 1)} µs, gateway {fmt(whole['gateway'], 1)} µs.")
         w("")
 
     sat_table("chat", "Saturation, chat JSON (non-stream)", rps)
