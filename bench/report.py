@@ -366,6 +366,14 @@ def render(work, doc):
               f"{kv.get('stalled')} | {kv.get('client_lag_ms')} ms | "
               f"{kv.get('min_length_s')} / {kv.get('p50_length_s')} s | {kv.get('wall_s')} s |")
         w("")
+        od, og = r.one("streams_cpu_direct"), r.one("streams_cpu_gateway")
+        if od and og:
+            def share(kv):
+                o, wl = num(kv.get("others_s")), num(kv.get("wall_s"))
+                return fmt(100 * o / wl if o is not None and wl else None)
+            w(f"CPU used by processes this benchmark did not start, while the streams ran: {share(od)} % of one CPU "
+              f"(direct), {share(og)} % (gateway).")
+            w("")
         gs = r.one("gateway_streams")
         rss = num(sample.get("rss_kib"))
         hwm = num(gs.get("hwm_kib"))

@@ -14,6 +14,7 @@
 #   BENCH_SKIP_BUILD=1 use target/wanapis.jar as it is
 #   BENCH_JFR=1        record a JFR profile of the gateway during the saturation rounds
 #   BENCH_QUICK=1      shorter rounds, for trying the script (numbers not worth keeping; docs untouched)
+#   BENCH_ONLY=streams only the concurrent-streams part (report printed; docs untouched)
 #   BENCH_NICE=N       niceness of everything the benchmark starts (default -10 when run as root, so
 #                      that other work on a shared machine disturbs all three paths less; 0 = off)
 set -euo pipefail
@@ -144,8 +145,9 @@ ticks() {
   done
   echo $total
 }
-# Busy ticks of the whole machine (all CPUs).
-machine_ticks() { awk '/^cpu / { print $2 + $3 + $4 + $7 + $8 + $9 }' /proc/stat; }
+# Ticks the whole machine spent running processes (user, nice, system; not interrupts, whose
+# loopback traffic is mostly this benchmark's own, nor steal).
+machine_ticks() { awk '/^cpu / { print $2 + $3 + $4 }' /proc/stat; }
 
 # wrk_run NAME PATH URL LUA THREADS CONNS SECONDS PROXY_PID: one wrk run, its RESULT line and
 # the CPU each side used; appends "NAME path=... rps=... ..." to results.txt.
@@ -249,6 +251,9 @@ start simulator-ttft java -jar "$JAR" simulate --port "$SIM_PORT" --ttft-ms "$TT
 SIM_PID=$STARTED_PID
 wait_http "http://127.0.0.1:$SIM_PORT/v1/models" "$SIM_PID" || die "simulator did not start"
 
+ONLY=${BENCH_ONLY:-}
+if [[ $ONLY != streams ]]; then
+
 # One gateway, two models: gpt-4o-mini on the nginx upstream, sim-ttft on the simulator.
 write_gateway_config "$WORK/gateway.yaml" "$WORK/access.log" \
   gpt-4o-mini "http://127.0.0.1:$UP_PORT/v1" sim-ttft "http://127.0.0.1:$SIM_PORT/v1"
@@ -320,6 +325,8 @@ wrk_run "def_chat" nginx "$NGINX_URL" "$WORK/chat.lua" 2 $SAT_CONNS "$SAT_S" "$P
 wrk_run "def_chat" gateway "$GW_URL" "$WORK/chat.lua" 2 $SAT_CONNS "$SAT_S" "$GW_DEF_PID"
 echo "gateway_default rss_kib=$(awk '/VmRSS/ { print $2 }' /proc/"$GW_DEF_PID"/status) hwm_kib=$(awk '/VmHWM/ { print $2 }' /proc/"$GW_DEF_PID"/status)" >> "$RES"
 stop "$GW_DEF_PID"
+
+fi # ONLY != streams
 stop "$PX_PID"; stop "$UP_PID"
 
 
@@ -351,6 +358,8 @@ run_streams() {
     --duration 120 --stall-ms "$STALL_MS" --label "$label" > "$WORK/streams-$label.txt" 2> "$WORK/streams-$label.log" &
   local cpid=$!
   PIDS+=("$cpid")
+  local m0 s0 m1 s1 t0=$SECONDS
+  m0=$(machine_ticks); s0=$(ticks "${PIDS[@]}"); m1=$m0; s1=$s0
   [[ -n $gpid ]] && echo "streams_start uptime_s=$(jcmd "$gpid" VM.uptime | awk 'NR==2 { print $1 }')" >> "$RES"
   local sampled=0
   while kill -0 $cpid 2>/dev/null; do
@@ -364,9 +373,11 @@ run_streams() {
       up=$(jcmd "$gpid" VM.uptime | awk 'NR==2 { print $1 }')
       echo "streams_sample uptime_s=$up rss_kib=$(awk '/VmRSS/ { print $2 }' /proc/"$gpid"/status) threads=$(awk '/Threads/ { print $2 }' /proc/"$gpid"/status) fds=$(ls /proc/"$gpid"/fd | wc -l) established=$(ss -Htn state established "( sport = :$GW2_PORT )" | wc -l)" >> "$RES"
     fi
+    m1=$(machine_ticks); s1=$(ticks "${PIDS[@]}")   # the last sample while the client still runs
     sleep 0.2
   done
   wait $cpid || true
+  echo "streams_cpu_$label others_s=$(awk -v m=$((m1 - m0)) -v s=$((s1 - s0)) -v hz="$CLK_TCK" 'BEGIN { printf "%.1f", (m - s) / hz }') wall_s=$((SECONDS - t0))" >> "$RES"
   grep '^RESULT' "$WORK/streams-$label.txt" | sed 's/^RESULT /streams_/' >> "$RES" || die "no result from bench streams ($label)"
   grep -v -e '^RESULT' -e '^ALL_OPEN' "$WORK/streams-$label.txt" | while read -r l; do log "$l"; done
 }
@@ -381,9 +392,9 @@ echo "meta elapsed_s=$SECONDS" >> "$RES"
 
 # ------------------------------------------------------------------ report
 
-if [[ ${BENCH_QUICK:-0} == 1 ]]; then
+if [[ ${BENCH_QUICK:-0} == 1 || -n $ONLY ]]; then
   python3 "$ROOT/bench/report.py" "$WORK" /dev/stdout
-  log "quick run: docs/benchmarks.md left as it was"
+  log "quick or partial run: docs/benchmarks.md left as it was"
 else
   python3 "$ROOT/bench/report.py" "$WORK" "$DOC"
   log "results written to docs/benchmarks.md (raw output in bench/results/last/), ${SECONDS}s in all"

@@ -74,6 +74,8 @@ public final class StreamsCommand implements Callable<Integer> {
   /** The longest this client's own event loop was late for a 50 ms tick: gaps it caused itself. */
   private long maxSelfLag;
   private long maxSelfLagAt;
+  /** Seconds since the start in which this client's loop was over 100 ms late, and by how much at most (ms). */
+  private final java.util.TreeMap<Long, Long> selfLagSeconds = new java.util.TreeMap<>();
   private int headsSeen;
   private int open;
   private int peakOpen;
@@ -110,6 +112,9 @@ public final class StreamsCommand implements Callable<Integer> {
         if (lag > maxSelfLag) {
           maxSelfLag = lag;
           maxSelfLagAt = now;
+        }
+        if (lag > TimeUnit.MILLISECONDS.toNanos(100)) {
+          selfLagSeconds.merge(TimeUnit.NANOSECONDS.toSeconds(now - startNanos), lag / 1_000_000, Math::max);
         }
         lastTick[0] = now;
       });
@@ -224,8 +229,9 @@ public final class StreamsCommand implements Callable<Integer> {
     System.out.printf("%s: opening: connection ready p50 %.1f ms, p99 %.1f ms after asked; response head p50 %.1f ms, p99 %.1f ms after sent%n",
         label, connects.getValueAtPercentile(50) / 1e6, connects.getValueAtPercentile(99) / 1e6,
         heads.getValueAtPercentile(50) / 1e6, heads.getValueAtPercentile(99) / 1e6);
-    System.out.printf("%s: this client's own event loop was at most %.1f ms late (%.1f s after the start)%n",
-        label, maxSelfLag / 1e6, maxSelfLag > 0 ? (maxSelfLagAt - startNanos) / 1e9 : 0.0);
+    System.out.printf("%s: this client's own event loop was at most %.1f ms late (%.1f s after the start)%s%n",
+        label, maxSelfLag / 1e6, maxSelfLag > 0 ? (maxSelfLagAt - startNanos) / 1e9 : 0.0,
+        selfLagSeconds.isEmpty() ? "" : "; late by over 100 ms in second n (ms): " + selfLagSeconds);
     System.out.printf("%s: stream length (request sent to last chunk): min %.1f s, p50 %.1f s, max %.1f s; at least %d events each; wall %.1f s%n",
         label, lengths.getMinValue() / 1e9, lengths.getValueAtPercentile(50) / 1e9, lengths.getMaxValue() / 1e9, minEvents, wallNanos / 1e9);
     System.out.println("RESULT " + label + " asked=" + concurrency + " completed=" + ok + " failed=" + failed
