@@ -61,6 +61,13 @@ def signed(x, unit=" µs"):
     return f"{x:+,.0f}{unit}"
 
 
+def pct_of_cpu(share):
+    """A share of one CPU as text; accounting noise can make a near-zero share slightly negative."""
+    if share is None:
+        return "n/a"
+    return "≈0 %" if share < 0.02 else f"{share * 100:.0f} %"
+
+
 def verdict(ok):
     return "**PASS**" if ok else "**MISS**"
 
@@ -170,7 +177,7 @@ def render(work, doc):
     noise = ((f"Every process of the benchmark ran at niceness {nice}. " if nice not in ("0", "") else "") +
              f"Machine load before the run: {m.get('load_before', '?').replace('/', ' ')} (1/5/15 min), "
              f"{fmt(busy)} % of the CPUs busy. CPU used by processes this benchmark did not start, "
-             f"during the worst wrk run: {fmt(worst * 100 if worst is not None else None)} % of one CPU.")
+             f"during the worst wrk run: {pct_of_cpu(worst)} of one CPU.")
     if (busy is not None and busy > 10) or (worst is not None and worst > 0.15):
         noise += (" **Other work was running on the machine; absolute figures are low and noisy, "
                   "compare the ratios (each path measured in alternation, median of rounds).**")
@@ -370,9 +377,9 @@ def render(work, doc):
         if od and og:
             def share(kv):
                 o, wl = num(kv.get("others_s")), num(kv.get("wall_s"))
-                return fmt(100 * o / wl if o is not None and wl else None)
-            w(f"CPU used by processes this benchmark did not start, while the streams ran: {share(od)} % of one CPU "
-              f"(direct), {share(og)} % (gateway).")
+                return pct_of_cpu(o / wl if o is not None and wl else None)
+            w(f"CPU used by processes this benchmark did not start, while the streams ran: {share(od)} of one CPU "
+              f"(direct), {share(og)} (gateway).")
             w("")
         gs = r.one("gateway_streams")
         rss = num(sample.get("rss_kib"))

@@ -145,9 +145,9 @@ ticks() {
   done
   echo $total
 }
-# Ticks the whole machine spent running processes (user, nice, system; not interrupts, whose
-# loopback traffic is mostly this benchmark's own, nor steal).
-machine_ticks() { awk '/^cpu / { print $2 + $3 + $4 }' /proc/stat; }
+# Busy ticks of the whole machine: user, nice, system, irq, softirq (a process's system time can
+# include softirq work done on its behalf, so softirq belongs in the sum); not steal.
+machine_ticks() { awk '/^cpu / { print $2 + $3 + $4 + $7 + $8 }' /proc/stat; }
 
 # wrk_run NAME PATH URL LUA THREADS CONNS SECONDS PROXY_PID: one wrk run, its RESULT line and
 # the CPU each side used; appends "NAME path=... rps=... ..." to results.txt.
