@@ -1,5 +1,6 @@
 package io.wanapis.cli;
 
+import io.wanapis.bench.BenchCommand;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
@@ -7,7 +8,7 @@ import picocli.CommandLine.Command;
 @Command(name = "wanapis", mixinStandardHelpOptions = true, version = "wanapis 0.1.0",
     description = "WanAPIs: one OpenAI-compatible endpoint in front of many model providers.",
     subcommands = {ServeCommand.class, SimulateCommand.class, KeysCommand.class, TeamsCommand.class, AuditCommand.class, UsageCommand.class,
-        CommandLine.HelpCommand.class})
+        BenchCommand.class, CommandLine.HelpCommand.class})
 public final class Main implements Runnable {
   @CommandLine.Spec
   CommandLine.Model.CommandSpec spec;
