@@ -23,7 +23,7 @@ import picocli.CommandLine.Option;
  * Prints {@code ALL_OPEN} once every stream has its response head, so a script can sample the
  * server while all streams are open.
  */
-@Command(name = "streams", description = "Open many concurrent streams, check each completes, report the largest gap between chunks.")
+@Command(name = "streams", mixinStandardHelpOptions = true, description = "Open many concurrent streams, check each completes, report the largest gap between chunks.")
 public final class StreamsCommand implements Callable<Integer> {
   @Option(names = "--url", required = true, description = "Full URL, e.g. http://127.0.0.1:4000/v1/chat/completions")
   String url;
@@ -125,7 +125,7 @@ public final class StreamsCommand implements Callable<Integer> {
     long wall = System.nanoTime() - start;
     // Read the results on the event loop that wrote them.
     CountDownLatch read = new CountDownLatch(1);
-    int[] result = new int[1];
+    int[] result = {1}; // failed, unless the report says otherwise
     vertx.runOnContext(v -> {
       result[0] = report(wall, inTime);
       read.countDown();

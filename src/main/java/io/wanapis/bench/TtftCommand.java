@@ -25,7 +25,7 @@ import picocli.CommandLine.Option;
  * {@code --baseline-url}, the two URLs take turns request by request and the difference is
  * printed: the simulator's own timer jitter (about a millisecond) then hits both alike.
  */
-@Command(name = "ttft", description = "Time from request sent to the first SSE data: line, one stream at a time.")
+@Command(name = "ttft", mixinStandardHelpOptions = true, description = "Time from request sent to the first SSE data: line, one stream at a time.")
 public final class TtftCommand implements Callable<Integer> {
   @Option(names = "--url", required = true, description = "Full URL, e.g. http://127.0.0.1:4000/v1/chat/completions")
   String url;
