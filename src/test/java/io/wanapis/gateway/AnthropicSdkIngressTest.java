@@ -137,6 +137,19 @@ class AnthropicSdkIngressTest {
   }
 
   @Test
+  void theTimeoutHeaderWorksHereTooAndABadOneIsRefusedInAnthropicsShape() throws Exception {
+    String body = "{\"model\":\"gpt-4o-mini\",\"max_tokens\":50,\"messages\":[{\"role\":\"user\",\"content\":\"x\"}]}";
+    HttpResponse<String> bad = gw.post("/v1/messages", body, "x-api-key", TestGateway.MASTER_KEY, "x-wanapis-timeout-ms", "soon");
+    assertThat(bad.statusCode()).isEqualTo(400);
+    assertThat(Json.MAPPER.readTree(bad.body()).at("/error/type").asText()).isEqualTo("invalid_request_error");
+    assertThat(bad.body()).contains("x-wanapis-timeout-ms");
+    HttpResponse<String> slow = gw.post("/v1/messages", body, "x-api-key", TestGateway.MASTER_KEY,
+        "x-wanapis-timeout-ms", "200", "x-sim-fault", "latency_ms=2000");
+    assertThat(slow.statusCode()).isEqualTo(504);
+    assertThat(Json.MAPPER.readTree(slow.body()).at("/error/type").asText()).isEqualTo("timeout_error");
+  }
+
+  @Test
   void upstreamFailuresMapToAnthropicErrorTypes() {
     assertThatThrownBy(() -> client.messages().create(hello().putAdditionalHeader("x-sim-fault", "status=503").build()))
         .isInstanceOfSatisfying(AnthropicServiceException.class, e -> {

@@ -1,21 +1,18 @@
 package io.wanapis.ingress.anthropic;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import io.wanapis.auth.Permissions;
-import io.wanapis.auth.Principal;
 import io.wanapis.keys.KeyEndpoints;
 import io.wanapis.canonical.ChatRequest;
 import io.wanapis.canonical.Message;
 import io.wanapis.canonical.Part;
 import io.wanapis.canonical.ToolDef;
 import io.wanapis.errors.ApiError;
-import io.wanapis.ingress.BodyReader;
+import io.wanapis.ingress.IngressSteps;
 import io.wanapis.json.Json;
 import io.wanapis.json.RequestPeek;
 import io.wanapis.json.RequestPeeker;
 import io.wanapis.pipeline.GatewayRuntime;
 import io.wanapis.pipeline.Pipeline;
-import io.wanapis.pipeline.RequestIds;
 import io.wanapis.providers.Endpoint;
 import io.wanapis.providers.InboundCall;
 import io.wanapis.providers.Protocol;
@@ -34,55 +31,42 @@ public final class AnthropicIngress {
   private final GatewayRuntime rt;
   private final Pipeline pipeline;
 
+  private final IngressSteps steps;
+
   public AnthropicIngress(GatewayRuntime rt, Pipeline pipeline) {
     this.rt = rt;
     this.pipeline = pipeline;
+    this.steps = new IngressSteps(rt, pipeline);
   }
 
   public void handle(HttpServerRequest req, Endpoint endpoint) {
-    long start = System.nanoTime();
-    String requestId = RequestIds.next();
-    Principal principal;
-    try {
-      principal = rt.authenticator().authenticate(req);
-    } catch (ApiError e) {
-      reject(req, e, requestId, endpoint, null, start);
-      return;
-    }
-    try {
-      Permissions.requireEndpoint(principal, KeyEndpoints.CHAT); // Messages is chat, in key permissions
-    } catch (ApiError e) {
-      reject(req, e, requestId, endpoint, principal, start);
-      return;
-    }
-    long limit = rt.settings().maxBodyBytes();
-    BodyReader.read(req, limit,
-        body -> onBody(req, endpoint, body, principal, requestId, start),
-        () -> reject(req, ApiError.bodyTooLarge(limit), requestId, endpoint, principal, start));
+    // Messages and count_tokens are "chat" in key permissions
+    steps.admit(req, endpoint, KeyEndpoints.CHAT, Protocol.ANTHROPIC, a -> onBody(req, endpoint, a));
   }
 
-  private void onBody(HttpServerRequest req, Endpoint endpoint, BodyReader.Body body, Principal principal, String requestId, long start) {
-    RequestPeek peek;
+  private void onBody(HttpServerRequest req, Endpoint endpoint, IngressSteps.Admitted a) {
+    RequestPeek peek = null;
     ModelRoute route;
+    long totalOverride;
     try {
-      peek = RequestPeeker.peek(body.bytes(), body.length());
+      peek = RequestPeeker.peek(a.body().bytes(), a.body().length());
       if (peek.model() == null || peek.model().isEmpty()) throw ApiError.missingParameter("model");
       if (!peek.hasMessages()) throw ApiError.missingParameter("messages");
       if (endpoint == Endpoint.MESSAGES && !peek.hasMaxTokens()) throw ApiError.missingParameter("max_tokens");
-      Permissions.requireModel(principal, peek.model());
-      route = rt.models().resolve(peek.model());
-      if (route == null) throw ApiError.modelNotFound(peek.model(), Permissions.visible(principal, rt.models().listedNames()));
+      route = steps.route(a.principal(), peek);
+      totalOverride = IngressSteps.timeoutHeader(req);
     } catch (ApiError e) {
-      reject(req, e, requestId, endpoint, principal, start);
+      steps.reject(req, Protocol.ANTHROPIC, e, a, endpoint, peek == null ? null : peek.model());
       return;
     }
-    InboundCall call = new InboundCall(requestId, Protocol.ANTHROPIC, endpoint, body.bytes(), body.length(), peek, req.headers());
+    InboundCall call = new InboundCall(a.requestId(), Protocol.ANTHROPIC, endpoint, a.body().bytes(), a.body().length(), peek,
+        req.headers());
     if (endpoint == Endpoint.COUNT_TOKENS
         && (route.isVirtual() || !route.targets().get(0).provider().adapter().supports(Endpoint.COUNT_TOKENS))) {
-      countLocally(req, call, requestId);
+      countLocally(req, call, a.requestId());
       return;
     }
-    pipeline.run(req, call, route, principal, start, 0);
+    pipeline.run(req, call, route, a.principal(), a.startNanos(), totalOverride);
   }
 
   /** Token count for models whose provider has no count endpoint: the o200k tokenizer, an estimate. */
@@ -117,17 +101,8 @@ public final class AnthropicIngress {
     }
   }
 
-  private void reject(HttpServerRequest req, ApiError e, String requestId, Endpoint endpoint, Principal principal, long start) {
-    error(req, e, requestId);
-    pipeline.recordRejection(requestId, principal, endpoint, null, e, start);
+  static void error(HttpServerRequest req, ApiError e, String requestId) {
+    IngressSteps.error(req, Protocol.ANTHROPIC, e, requestId);
   }
 
-  static void error(HttpServerRequest req, ApiError e, String requestId) {
-    var resp = req.response();
-    if (resp.ended() || resp.headWritten()) return;
-    resp.setStatusCode(e.status()).putHeader("content-type", "application/json").putHeader("x-request-id", requestId);
-    e.writeHeaders(resp);
-    if (e.status() == 413) resp.putHeader("connection", "close");
-    resp.end(Buffer.buffer(Protocol.ANTHROPIC.errorBody(e, requestId)));
-  }
 }

@@ -6,7 +6,7 @@ import io.wanapis.auth.Permissions;
 import io.wanapis.auth.Principal;
 import io.wanapis.keys.KeyEndpoints;
 import io.wanapis.errors.ApiError;
-import io.wanapis.ingress.BodyReader;
+import io.wanapis.ingress.IngressSteps;
 import io.wanapis.json.Json;
 import io.wanapis.json.RequestPeek;
 import io.wanapis.json.RequestPeeker;
@@ -29,39 +29,24 @@ public final class OpenAiIngress {
   private final Pipeline pipeline;
   private final long createdEpochSeconds = System.currentTimeMillis() / 1000;
 
+  private final IngressSteps steps;
+
   public OpenAiIngress(GatewayRuntime rt, Pipeline pipeline) {
     this.rt = rt;
     this.pipeline = pipeline;
+    this.steps = new IngressSteps(rt, pipeline);
   }
 
   public void proxy(HttpServerRequest req, Endpoint endpoint) {
-    long start = System.nanoTime();
-    String requestId = RequestIds.next();
-    Principal principal;
-    try {
-      principal = rt.authenticator().authenticate(req);
-    } catch (ApiError e) {
-      reject(req, e, requestId, endpoint, null, start);
-      return;
-    }
-    // keys issue: endpoint permission, before the body is even read
-    try {
-      Permissions.requireEndpoint(principal, endpoint.id());
-    } catch (ApiError e) {
-      reject(req, e, requestId, endpoint, principal, start);
-      return;
-    }
-    long limit = rt.settings().maxBodyBytes();
-    BodyReader.read(req, limit,
-        body -> onBody(req, endpoint, body, principal, requestId, start),
-        () -> reject(req, ApiError.bodyTooLarge(limit), requestId, endpoint, principal, start));
+    steps.admit(req, endpoint, endpoint.id(), Protocol.OPENAI, a -> onBody(req, endpoint, a));
   }
 
-  private void onBody(HttpServerRequest req, Endpoint endpoint, BodyReader.Body body, Principal principal, String requestId, long start) {
-    RequestPeek peek;
+  private void onBody(HttpServerRequest req, Endpoint endpoint, IngressSteps.Admitted a) {
+    RequestPeek peek = null;
     ModelRoute route;
+    long totalOverride;
     try {
-      peek = RequestPeeker.peek(body.bytes(), body.length());
+      peek = RequestPeeker.peek(a.body().bytes(), a.body().length());
       if (peek.model() == null || peek.model().isEmpty()) throw ApiError.missingParameter("model");
       boolean hasRequired = switch (endpoint) {
         case CHAT -> peek.hasMessages();
@@ -73,41 +58,15 @@ public final class OpenAiIngress {
       if (peek.stream() && !endpoint.streams()) {
         throw ApiError.invalidParameter("stream", "The " + endpoint.path() + " endpoint does not stream; remove 'stream'.");
       }
-      Permissions.requireModel(principal, peek.model()); // keys issue: before revealing whether it exists
-      route = rt.models().resolve(peek.model());
-      if (route == null) throw ApiError.modelNotFound(peek.model(), Permissions.visible(principal, rt.models().listedNames()));
+      route = steps.route(a.principal(), peek);
+      totalOverride = IngressSteps.timeoutHeader(req);
     } catch (ApiError e) {
-      reject(req, e, requestId, endpoint, principal, start);
+      steps.reject(req, Protocol.OPENAI, e, a, endpoint, peek == null ? null : peek.model());
       return;
     }
-    long totalOverride;
-    try {
-      totalOverride = timeoutHeader(req);
-    } catch (ApiError e) {
-      reject(req, e, requestId, endpoint, principal, start);
-      return;
-    }
-    InboundCall call = new InboundCall(requestId, Protocol.OPENAI, endpoint, body.bytes(), body.length(), peek, req.headers());
-    pipeline.run(req, call, route, principal, start, totalOverride);
-  }
-
-  /** {@code x-wanapis-timeout-ms}: the client's own total timeout for this request. */
-  private static long timeoutHeader(HttpServerRequest req) {
-    String v = req.getHeader("x-wanapis-timeout-ms");
-    if (v == null) return 0;
-    try {
-      long ms = Long.parseLong(v.trim());
-      if (ms <= 0) throw new NumberFormatException();
-      return ms;
-    } catch (NumberFormatException e) {
-      throw new ApiError(400, "invalid_request_error", "invalid_header",
-          "Header x-wanapis-timeout-ms must be a positive number of milliseconds, not '" + v + "'.", null);
-    }
-  }
-
-  private void reject(HttpServerRequest req, ApiError e, String requestId, Endpoint endpoint, Principal principal, long start) {
-    OpenAiResponses.error(req.response(), e, requestId);
-    pipeline.recordRejection(requestId, principal, endpoint, null, e, start);
+    InboundCall call = new InboundCall(a.requestId(), Protocol.OPENAI, endpoint, a.body().bytes(), a.body().length(), peek,
+        req.headers());
+    pipeline.run(req, call, route, a.principal(), a.startNanos(), totalOverride);
   }
 
   public void listModels(HttpServerRequest req) {

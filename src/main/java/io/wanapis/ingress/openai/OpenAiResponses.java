@@ -1,7 +1,6 @@
 package io.wanapis.ingress.openai;
 
 import io.wanapis.errors.ApiError;
-import io.wanapis.errors.OpenAiErrorBody;
 import io.vertx.core.http.HttpServerResponse;
 
 /** Writes complete OpenAI-shaped answers (errors and small JSON documents). */
@@ -10,12 +9,9 @@ final class OpenAiResponses {
 
   static void error(HttpServerResponse resp, ApiError e, String requestId) {
     if (resp.ended() || resp.headWritten()) return;
-    resp.setStatusCode(e.status())
-        .putHeader("content-type", "application/json")
-        .putHeader("x-request-id", requestId);
+    resp.setStatusCode(e.status()).putHeader("content-type", "application/json").putHeader("x-request-id", requestId);
     e.writeHeaders(resp);
-    if (e.status() == 413) resp.putHeader("connection", "close"); // don't read the rest of the upload
-    resp.end(OpenAiErrorBody.render(e, requestId));
+    resp.end(io.vertx.core.buffer.Buffer.buffer(io.wanapis.providers.Protocol.OPENAI.errorBody(e, requestId)));
   }
 
   static void json(HttpServerResponse resp, String requestId, byte[] body) {
