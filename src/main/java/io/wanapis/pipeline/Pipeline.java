@@ -41,6 +41,8 @@ public final class Pipeline {
         return;
       }
     }
+    // quotas issue: the plan's weight replaces 1 when plans are assigned
+    call.schedule(principal.teamId() != null ? "team:" + principal.teamId() : "key:" + principal.keyId(), 1);
     Router.Resolution resolution;
     try {
       call.rateLimit(rt.limiter().admit(principal.keyId(), () -> TokenEstimate.of(call)));

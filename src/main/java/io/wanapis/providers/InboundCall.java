@@ -44,6 +44,25 @@ public final class InboundCall {
 
   public void rateLimit(io.wanapis.limits.KeyRateLimiter.Admission a) { this.rateLimit = a; }
 
+  private String tenant;
+  private int weight = 1;
+
+  /**
+   * Who the request is scheduled for when a deployment's concurrency limit makes it wait
+   * (weighted fair queueing between tenants): the key's team, else the key; the weight comes from
+   * the tenant's plan. Set by the pipeline before the exchange starts.
+   */
+  public void schedule(String tenant, int weight) {
+    this.tenant = tenant;
+    this.weight = Math.max(1, weight);
+  }
+
+  /** The scheduling tenant (null: not set, the request is its own tenant). */
+  public String tenant() { return tenant; }
+
+  /** The tenant's scheduling weight, at least 1. */
+  public int weight() { return weight; }
+
   public ChatRequest canonical() {
     if (canonical == null) canonical = protocol.decode(body, bodyLength);
     return canonical;

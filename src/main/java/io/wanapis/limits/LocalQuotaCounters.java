@@ -1,0 +1,137 @@
+package io.wanapis.limits;
+
+import io.github.bucket4j.Bandwidth;
+import io.github.bucket4j.Bucket;
+import io.github.bucket4j.ConsumptionProbe;
+import io.vertx.core.Future;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.LocalDate;
+import java.time.ZoneOffset;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.LongSupplier;
+
+/**
+ * {@link QuotaCounters} in this process: bucket4j token buckets for per-minute windows, a counter
+ * per UTC day for daily ones, an integer per concurrency key. One instance, or a shared store's
+ * fallback when it is unreachable and fail-open is configured.
+ */
+public final class LocalQuotaCounters implements QuotaCounters {
+  private record MinuteBucket(Window window, Bucket bucket) {}
+
+  private static final class DayCounter {
+    final long limit;
+    long day;
+    long used;
+
+    DayCounter(long limit, long day) {
+      this.limit = limit;
+      this.day = day;
+    }
+  }
+
+  private final ConcurrentHashMap<String, MinuteBucket> minutes = new ConcurrentHashMap<>();
+  private final ConcurrentHashMap<String, DayCounter> days = new ConcurrentHashMap<>();
+  private final ConcurrentHashMap<String, AtomicInteger> inside = new ConcurrentHashMap<>();
+  private final LongSupplier clockMillis;
+
+  public LocalQuotaCounters() {
+    this(System::currentTimeMillis);
+  }
+
+  /** @param clockMillis wall clock for the UTC day (tests move it); minute buckets use bucket4j's own clock */
+  public LocalQuotaCounters(LongSupplier clockMillis) {
+    this.clockMillis = clockMillis;
+  }
+
+  @Override
+  public Future<Take> take(String key, Window w, long n) {
+    return Future.succeededFuture(takeNow(key, w, n));
+  }
+
+  /** The same as {@link #take}, without the future (for callers that know they are local). */
+  public Take takeNow(String key, Window w, long n) {
+    if (w.kind() == Kind.MINUTE) {
+      Bucket b = minuteBucket(key, w);
+      ConsumptionProbe p = b.tryConsumeAndReturnRemaining(n);
+      return new Take(p.isConsumed(), p.getRemainingTokens(), p.getNanosToWaitForReset(),
+          p.isConsumed() ? 0 : p.getNanosToWaitForRefill(), false);
+    }
+    long now = clockMillis.getAsLong();
+    DayCounter c = dayCounter(key, w, now);
+    synchronized (c) {
+      long reset = untilNextUtcDay(now);
+      if (c.used + n > c.limit) return new Take(false, Math.max(0, c.limit - c.used), reset, reset, false);
+      c.used += n;
+      return new Take(true, c.limit - c.used, reset, 0, false);
+    }
+  }
+
+  @Override
+  public void adjust(String key, Window w, long delta) {
+    if (delta == 0) return;
+    if (w.kind() == Kind.MINUTE) {
+      Bucket b = minuteBucket(key, w);
+      if (delta > 0) b.consumeIgnoringRateLimits(delta);
+      else b.addTokens(-delta);
+      return;
+    }
+    long now = clockMillis.getAsLong();
+    DayCounter c = dayCounter(key, w, now);
+    synchronized (c) {
+      c.used = Math.max(0, c.used + delta);
+    }
+  }
+
+  @Override
+  public Future<Take> enter(String key, int max, String requestId, long leaseMillis) {
+    AtomicInteger count = inside.computeIfAbsent(key, k -> new AtomicInteger());
+    while (true) {
+      int now = count.get();
+      if (now >= max) return Future.succeededFuture(new Take(false, 0, 0, 1_000_000_000L, false));
+      if (count.compareAndSet(now, now + 1)) return Future.succeededFuture(new Take(true, max - now - 1, 0, 0, false));
+    }
+  }
+
+  @Override
+  public void leave(String key, String requestId) {
+    AtomicInteger count = inside.get(key);
+    if (count != null) count.updateAndGet(v -> Math.max(0, v - 1));
+  }
+
+  /** Requests inside a concurrency counter now (tests, metrics). */
+  public int inside(String key) {
+    AtomicInteger c = inside.get(key);
+    return c == null ? 0 : c.get();
+  }
+
+  private Bucket minuteBucket(String key, Window w) {
+    MinuteBucket mb = minutes.get(key);
+    if (mb != null && mb.window().equals(w)) return mb.bucket();
+    // new, or the limit changed at run time: a fresh bucket applies the new numbers at once
+    MinuteBucket fresh = new MinuteBucket(w, Bucket.builder()
+        .addLimit(Bandwidth.builder().capacity(w.capacity()).refillGreedy(w.limit(), Duration.ofMinutes(1)).build())
+        .build());
+    minutes.put(key, fresh);
+    return fresh.bucket();
+  }
+
+  private DayCounter dayCounter(String key, Window w, long nowMillis) {
+    long day = Math.floorDiv(nowMillis, 86_400_000L);
+    DayCounter c = days.get(key);
+    if (c == null || c.day != day || c.limit != w.limit()) {
+      DayCounter fresh = new DayCounter(w.limit(), day);
+      if (c != null && c.day == day) fresh.used = c.used; // same day, new limit: keep what was used
+      days.put(key, fresh);
+      return fresh;
+    }
+    return c;
+  }
+
+  static long untilNextUtcDay(long nowMillis) {
+    long next = LocalDate.ofInstant(Instant.ofEpochMilli(nowMillis), ZoneOffset.UTC).plusDays(1)
+        .atStartOfDay(ZoneOffset.UTC).toInstant().toEpochMilli();
+    return (next - nowMillis) * 1_000_000L;
+  }
+}
