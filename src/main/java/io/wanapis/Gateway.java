@@ -118,7 +118,7 @@ public final class Gateway {
       }
       Authenticator authenticator = new Authenticator(masterKey, keys.cache(), keys.lastUsed(), System::currentTimeMillis);
       GatewayRuntime rt = runtime = new GatewayRuntime(settings, authenticator,
-          new ModelRegistry(settings.models(), byName, new io.wanapis.routing.DeploymentState()));
+          new ModelRegistry(settings.models(), byName, new io.wanapis.routing.DeploymentState(gateGauges(usage.metrics()))));
       rt.limiter(new io.wanapis.limits.KeyRateLimiter(id -> {
         var entry = keys.cache().get(id);
         return entry == null ? null : entry.key().limits();
@@ -182,6 +182,17 @@ public final class Gateway {
     return storeClosed.transform(ar0 -> vertx.close()).andThen(ar -> {
       if (accessLog != null) accessLog.close();
     });
+  }
+
+  /** Queue depth and slots in use per deployment with a concurrency limit, as gauges (none without metrics). */
+  private static java.util.function.BiConsumer<String, io.wanapis.routing.ConcurrencyGate> gateGauges(
+      io.wanapis.metrics.GatewayMetrics metrics) {
+    if (metrics == null) return null;
+    return (label, gate) -> {
+      var tags = io.micrometer.core.instrument.Tags.of("deployment", label);
+      metrics.gauge("wanapis_deployment_queued", "Requests waiting for a concurrency slot of the deployment", tags, gate::queued);
+      metrics.gauge("wanapis_deployment_active", "Requests holding a concurrency slot of the deployment", tags, gate::active);
+    };
   }
 
   /** One HTTP server on one event loop. */
