@@ -124,6 +124,9 @@ class FairSchedulingTest {
     }
     double floodRate = (floodOk.get() - floodOkAtStart) / ((System.nanoTime() - t0) / 1e9);
     int depthAtEnd = gate.queued();
+    String scrape = gw.get("/metrics").body(); // the queue depth gauge sees the same queue
+    assertThat(scrape).containsPattern("wanapis_deployment_queued\\{deployment=\"sim/sim-m\"\\} 1\\d\\d\\.0")
+        .contains("wanapis_deployment_active{deployment=\"sim/sim-m\"} 4.0");
     flooding.set(false);
     // the 200 in flight drain at 4 per service time: ~5 s
     assertThat(floodDone.await(30, TimeUnit.SECONDS)).as("the flood's requests all came back").isTrue();
