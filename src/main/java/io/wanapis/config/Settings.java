@@ -20,7 +20,13 @@ public record Settings(
     String source,
     long cacheMaxBytes,
     String databaseUrl,
-    UsageSettings usage) { // usage issue
+    UsageSettings usage, // usage issue
+    QuotaSettings quotas) { // quotas issue
+
+  /** Quotas issue: the plans defined in the config and the plan of keys that name none. */
+  public record QuotaSettings(List<io.wanapis.limits.Plan> plans, String defaultPlan) {
+    public static final QuotaSettings NONE = new QuotaSettings(List.of(), null);
+  }
 
   public static final long DEFAULT_MAX_BODY_BYTES = 8L * 1024 * 1024;
 
