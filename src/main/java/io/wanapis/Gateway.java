@@ -122,7 +122,7 @@ public final class Gateway {
       }
       Authenticator authenticator = new Authenticator(masterKey, keys.cache(), keys.lastUsed(), System::currentTimeMillis);
       GatewayRuntime rt = runtime = new GatewayRuntime(settings, authenticator,
-          new ModelRegistry(settings.models(), byName, new io.wanapis.routing.DeploymentState()));
+          new ModelRegistry(settings.models(), byName, new io.wanapis.routing.DeploymentState(gateGauges(usage.metrics()))));
       // quotas issue: plans and team/project limits from the store, reloaded every second
       quotaBook.reload(keys.store());
       rt.quotas(new io.wanapis.limits.QuotaEnforcer(quotaBook, id -> {
@@ -197,6 +197,17 @@ public final class Gateway {
     return storeClosed.transform(ar0 -> vertx.close()).andThen(ar -> {
       if (accessLog != null) accessLog.close();
     });
+  }
+
+  /** Queue depth and slots in use per deployment with a concurrency limit, as gauges (none without metrics). */
+  private static java.util.function.BiConsumer<String, io.wanapis.routing.ConcurrencyGate> gateGauges(
+      io.wanapis.metrics.GatewayMetrics metrics) {
+    if (metrics == null) return null;
+    return (label, gate) -> {
+      var tags = io.micrometer.core.instrument.Tags.of("deployment", label);
+      metrics.gauge("wanapis_deployment_queued", "Requests waiting for a concurrency slot of the deployment", tags, gate::queued);
+      metrics.gauge("wanapis_deployment_active", "Requests holding a concurrency slot of the deployment", tags, gate::active);
+    };
   }
 
   /** One HTTP server on one event loop. */
