@@ -244,4 +244,19 @@ class QuotasTest {
     if (!c.choices().isEmpty()) ok.incrementAndGet();
     assertThat(ok.get()).isEqualTo(1);
   }
+
+  @Test
+  void theAnthropicSurfaceAnswersA429InAnthropicsShape() throws Exception {
+    String key = admin.createKey("{\"name\":\"anthropic-rpm\",\"limits\":{\"rpm\":1}}").secret();
+    com.anthropic.client.AnthropicClient client = com.anthropic.client.okhttp.AnthropicOkHttpClient.builder().apiKey(key)
+        .baseUrl("http://127.0.0.1:" + gw.gateway.port()).maxRetries(0).build();
+    var params = com.anthropic.models.messages.MessageCreateParams.builder().model("gpt-4o-mini").maxTokens(50).addUserMessage("hi").build();
+    client.messages().create(params);
+    assertThatThrownBy(() -> client.messages().create(params))
+        .isInstanceOfSatisfying(com.anthropic.errors.RateLimitException.class, e -> {
+          assertThat(e.getMessage()).contains("1 requests per minute (RPM)");
+          assertThat(e.headers().values("retry-after")).isNotEmpty();
+          assertThat(e.headers().values("x-wanapis-limit")).hasSize(1);
+        });
+  }
 }
