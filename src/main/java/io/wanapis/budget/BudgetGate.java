@@ -10,8 +10,6 @@ import io.wanapis.routing.Target;
 import io.wanapis.usage.Attribution;
 import io.wanapis.usage.BodyFields;
 import io.wanapis.usage.Metering;
-import io.wanapis.usage.TokenCounter;
-import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.util.Locale;
 
@@ -23,9 +21,6 @@ import java.util.Locale;
  * plus {@code max_tokens}, or {@code usage.reserve_output_tokens} when the request sets none.
  */
 public final class BudgetGate {
-  /** Bodies larger than this are not tokenized (it would cost the event loop too long): 1 token per 3 bytes instead. */
-  static final int TOKENIZE_LIMIT = 8 * 1024;
-
   private final BudgetBook book;
   private final Metering metering;
   private final int defaultOutputTokens;
@@ -48,9 +43,7 @@ public final class BudgetGate {
   }
 
   double estimate(InboundCall call, ModelRoute route) {
-    long prompt = call.bodyLength() <= TOKENIZE_LIMIT
-        ? TokenCounter.count(new String(call.body(), 0, call.bodyLength(), StandardCharsets.UTF_8))
-        : call.bodyLength() / 3;
+    long prompt = call.promptTokenEstimate(); // shared with the TPM reservation: tokenized once
     long max = call.peek().hasMaxTokens() ? BodyFields.read(call.body(), call.bodyLength()).maxTokens() : -1;
     long out = "embeddings".equals(call.endpoint().id()) ? 0 : max >= 0 ? max : defaultOutputTokens;
     double worst = 0;
