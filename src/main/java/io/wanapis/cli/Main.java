@@ -7,7 +7,7 @@ import picocli.CommandLine.Command;
 /** The {@code wanapis} command line. */
 @Command(name = "wanapis", mixinStandardHelpOptions = true, version = "wanapis 0.1.0",
     description = "WanAPIs: one OpenAI-compatible endpoint in front of many model providers.",
-    subcommands = {ServeCommand.class, SimulateCommand.class, KeysCommand.class, TeamsCommand.class, AuditCommand.class, UsageCommand.class,
+    subcommands = {ServeCommand.class, SimulateCommand.class, KeysCommand.class, TeamsCommand.class, PlansCommand.class, AuditCommand.class, UsageCommand.class,
         BenchCommand.class, CommandLine.HelpCommand.class})
 public final class Main implements Runnable {
   @CommandLine.Spec

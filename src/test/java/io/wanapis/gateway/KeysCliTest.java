@@ -41,6 +41,10 @@ class KeysCliTest {
   }
 
   static Run cli(String... args) {
+    return cli(gw, args);
+  }
+
+  static Run cli(TestGateway gw, String... args) {
     StringWriter out = new StringWriter();
     StringWriter err = new StringWriter();
     CommandLine cmd = new CommandLine(new Main());
