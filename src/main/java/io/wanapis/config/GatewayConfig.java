@@ -22,7 +22,15 @@ public record GatewayConfig(
     List<BudgetConfig> budgets,
     AlertsConfig alerts,
     MetricsConfig metrics,
-    UsageConfig usage) {
+    UsageConfig usage,
+    RedisConfig redis) { // shared state (issue 8)
+
+  /**
+   * Shared state between instances (docs/shared-state.md): {@code url} (redis://host:port[/db],
+   * rediss:// for TLS), {@code on_failure} "open" (default: local limits while Redis is down) or
+   * "closed" (refuse what needs Redis), {@code timeout_ms} per command (default 250).
+   */
+  public record RedisConfig(String url, String onFailure, Long timeoutMs) {}
 
   /** Usage issue: a catalog entry to add, or the fields to change on a built-in one (docs/catalog.md). */
   public record CatalogEntryConfig(String id, String provider, String mode, Integer contextWindow, Integer maxOutput,

@@ -20,7 +20,8 @@ public record Settings(
     String source,
     long cacheMaxBytes,
     String databaseUrl,
-    UsageSettings usage) { // usage issue
+    UsageSettings usage, // usage issue
+    RedisSettings redis) { // shared state (issue 8): RedisSettings.NONE when no Redis is configured
 
   public static final long DEFAULT_MAX_BODY_BYTES = 8L * 1024 * 1024;
 

@@ -97,6 +97,7 @@ public final class RedisServerProcess implements AutoCloseable {
   /** Stops the server (SIGTERM, then SIGKILL after 5 s) and waits until the port refuses connections. */
   public synchronized void stop() {
     if (process == null) return;
+    pause(false);
     process.destroy();
     try {
       if (!process.waitFor(5, TimeUnit.SECONDS)) {
@@ -107,6 +108,18 @@ public final class RedisServerProcess implements AutoCloseable {
       Thread.currentThread().interrupt();
     }
     process = null;
+  }
+
+  /** SIGSTOP / SIGCONT: the server keeps its connections but answers nothing (a hung Redis). */
+  public synchronized void pause(boolean paused) {
+    if (process == null) return;
+    try {
+      new ProcessBuilder("kill", paused ? "-STOP" : "-CONT", Long.toString(process.pid())).inheritIO().start().waitFor(5, TimeUnit.SECONDS);
+    } catch (IOException e) {
+      throw new IllegalStateException(e);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
   }
 
   /** One PING over a raw socket: true when "+PONG" came back. */
