@@ -59,6 +59,9 @@ public final class Gateway {
   private final List<Provider> providers = new ArrayList<>();
   private int port;
   private GatewayRuntime runtime;
+  private io.wanapis.limits.QuotaBook quotaBook; // quotas issue
+  private long quotaTimer = -1;
+  private final AtomicBoolean quotaReloading = new AtomicBoolean();
 
   public Gateway(Settings settings, String masterKey, SimulatorOptions simulatorOptions, List<UsageListener> extraListeners) {
     this.settings = settings;
@@ -91,6 +94,7 @@ public final class Gateway {
       TokenCounter.warmUp();
       return p;
     }));
+    quotaBook = new io.wanapis.limits.QuotaBook(settings.quotas().plans(), settings.quotas().defaultPlan());
     Future<KeysRuntime> store = vertx.executeBlocking(() -> KeysRuntime.open(vertx, settings, System::getenv, keyChanges));
     return store.compose(k -> {
       keys = k;
@@ -119,17 +123,27 @@ public final class Gateway {
       Authenticator authenticator = new Authenticator(masterKey, keys.cache(), keys.lastUsed(), System::currentTimeMillis);
       GatewayRuntime rt = runtime = new GatewayRuntime(settings, authenticator,
           new ModelRegistry(settings.models(), byName, new io.wanapis.routing.DeploymentState()));
-      rt.limiter(new io.wanapis.limits.KeyRateLimiter(id -> {
+      // quotas issue: plans and team/project limits from the store, reloaded every second
+      quotaBook.reload(keys.store());
+      rt.quotas(new io.wanapis.limits.QuotaEnforcer(quotaBook, id -> {
         var entry = keys.cache().get(id);
-        return entry == null ? null : entry.key().limits();
-      }));
+        return entry == null ? null : entry.key();
+      }, rt::quotaCounters));
+      quotaTimer = vertx.setPeriodic(1000, id -> {
+        if (quotaReloading.compareAndSet(false, true)) {
+          vertx.executeBlocking(() -> {
+            quotaBook.reload(keys.store());
+            return null;
+          }, false).onComplete(ar -> quotaReloading.set(false));
+        }
+      });
       if (accessLog != null) rt.addUsageListener(accessLog);
       extraListeners.forEach(rt::addUsageListener);
       usage.listeners().forEach(rt::addUsageListener); // usage issue
       rt.setUsage(usage.runtime());
       Pipeline pipeline = new Pipeline(rt, vertx);
       HttpFront front = new HttpFront(new OpenAiIngress(rt, pipeline), new AnthropicIngress(rt, pipeline), ready::get,
-          new AdminApi(authenticator, keys, usage), usage.metrics() == null ? null : usage.metrics()::scrape); // usage issue
+          new AdminApi(authenticator, keys, usage, quotaBook), usage.metrics() == null ? null : usage.metrics()::scrape); // usage issue
       HttpServerOptions opts = new HttpServerOptions()
           .setHost(settings.host())
           .setTcpNoDelay(true)
@@ -166,6 +180,7 @@ public final class Gateway {
   public Future<Void> close() {
     ready.set(false);
     if (vertx == null) return Future.succeededFuture();
+    if (quotaTimer >= 0) vertx.cancelTimer(quotaTimer);
     // usage issue: drain the ledger into the store (or the spill file) before the store closes;
     // on its own thread: it may wait for a slow store and the Vert.x pools are about to close
     java.util.concurrent.CompletableFuture<Void> drained = new java.util.concurrent.CompletableFuture<>();

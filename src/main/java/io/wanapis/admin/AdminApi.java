@@ -65,11 +65,18 @@ public final class AdminApi {
   }
 
   public AdminApi(Authenticator auth, KeysRuntime rt, io.wanapis.usage.UsageSystem usage) {
+    this(auth, rt, usage, null);
+  }
+
+  public AdminApi(Authenticator auth, KeysRuntime rt, io.wanapis.usage.UsageSystem usage, io.wanapis.limits.QuotaBook quotaBook) {
     this.auth = auth;
     this.rt = rt;
     this.keys = rt.keys();
     this.usage = usage == null ? null : new UsageAdmin(usage, rt.executor());
+    this.quotas = quotaBook == null ? null : new QuotaAdmin(rt, quotaBook);
   }
+
+  private final QuotaAdmin quotas; // quotas issue: /admin/plans, team and project limits
 
   public void handle(HttpServerRequest req) {
     String requestId = RequestIds.next();
@@ -109,6 +116,7 @@ public final class AdminApi {
     String id = c.segment(1);
     String action = c.segment(2);
     int n = c.path().size();
+    if (quotas != null && QuotaAdmin.handles(c)) return quotas.dispatch(c); // quotas issue
     if ("teams".equals(what) && n == 1 && m == HttpMethod.POST) return createTeam(c);
     if ("teams".equals(what) && n == 1 && m == HttpMethod.GET) return listTeams(c);
     if ("teams".equals(what) && n == 2 && m == HttpMethod.GET) return getTeam(c, id);
@@ -118,7 +126,9 @@ public final class AdminApi {
     if ("keys".equals(what) && n == 1 && m == HttpMethod.GET) return listKeys(c);
     if ("keys".equals(what) && n == 2 && m == HttpMethod.GET) return keys.get(id, guard(c)).map(k -> Reply.ok(view(k)));
     if ("keys".equals(what) && n == 2 && m == HttpMethod.PATCH) {
-      return keys.update(c.actor(), id, AdminBodies.patch(c.body()), guard(c)).map(k -> Reply.ok(view(k)));
+      var patch = AdminBodies.patch(c.body());
+      if (quotas != null) quotas.checkPlan(patch.limits());
+      return keys.update(c.actor(), id, patch, guard(c)).map(k -> Reply.ok(view(k)));
     }
     if ("keys".equals(what) && n == 3 && "revoke".equals(action) && m == HttpMethod.POST) {
       return keys.revoke(c.actor(), id, guard(c)).map(k -> Reply.ok(view(k)));
@@ -137,11 +147,28 @@ public final class AdminApi {
     AdminAccess.requireAdmin(c.principal(), "creating a team");
     String name = AdminBodies.text(c.body(), "name", true);
     Map<String, Object> meta = AdminBodies.metadata(c.body());
+    io.wanapis.keys.Limits limits = teamLimits(c);
     return store(() -> {
-      Team t = new Team(KeySecrets.newId("team"), name, meta == null ? Map.of() : meta, System.currentTimeMillis());
+      Team t = new Team(KeySecrets.newId("team"), name, meta == null ? Map.of() : meta, System.currentTimeMillis(), limits);
       rt.store().createTeam(t, new AuditEvent(c.actor(), "team.create", "team", t.id(), null, KeyViews.team(t)));
+      if (quotas != null && !limits.isEmpty()) quotas.reload();
       return new Reply(201, KeyViews.team(t));
     });
+  }
+
+  /** Quotas issue: the optional {@code limits} of a new team or project (plan and overrides; admins only). */
+  private io.wanapis.keys.Limits teamLimits(Call c) {
+    if (!c.body().hasNonNull("limits")) return io.wanapis.keys.Limits.NONE;
+    AdminAccess.requireAdmin(c.principal(), "setting limits");
+    io.wanapis.keys.Limits l;
+    try {
+      l = io.wanapis.keys.LimitsJson.parse(c.body().get("limits"), "limits", false);
+    } catch (IllegalArgumentException e) {
+      throw AdminErrors.invalid(e.getMessage());
+    }
+    if (!l.models().isEmpty()) throw AdminErrors.invalid("'limits.models' (per-model limits) can be set on keys only");
+    if (quotas != null) quotas.checkPlan(l);
+    return l;
   }
 
   private Future<Reply> listTeams(Call c) {
@@ -163,12 +190,14 @@ public final class AdminApi {
     if (teamRef == null) teamRef = c.principal().teamId();
     if (teamRef == null) throw AdminErrors.invalid("'team' is required");
     Map<String, Object> meta = AdminBodies.metadata(c.body());
+    io.wanapis.keys.Limits limits = teamLimits(c);
     String ref = teamRef;
     return store(() -> {
       Team t = rt.store().findTeam(ref).orElseThrow(() -> AdminErrors.invalid("Team '" + ref + "' does not exist"));
       AdminAccess.requireTeam(c.principal(), t.id());
-      Project p = new Project(KeySecrets.newId("proj"), t.id(), name, meta == null ? Map.of() : meta, System.currentTimeMillis());
+      Project p = new Project(KeySecrets.newId("proj"), t.id(), name, meta == null ? Map.of() : meta, System.currentTimeMillis(), limits);
       rt.store().createProject(p, new AuditEvent(c.actor(), "project.create", "project", p.id(), null, KeyViews.project(p)));
+      if (quotas != null && !limits.isEmpty()) quotas.reload();
       return new Reply(201, KeyViews.project(p));
     });
   }
@@ -191,6 +220,7 @@ public final class AdminApi {
 
   private Future<Reply> createKey(Call c) {
     var draft = AdminBodies.draft(c.body());
+    if (quotas != null) quotas.checkPlan(draft.limits());
     if (draft.teamRef() == null && !c.principal().admin()) {
       draft = new io.wanapis.keys.KeyDraft(draft.name(), draft.role(), c.principal().teamId(), draft.projectRef(), draft.owner(),
           draft.models(), draft.endpoints(), draft.expiresAt(), draft.metadata(), draft.limits());

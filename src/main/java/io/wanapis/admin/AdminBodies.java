@@ -72,14 +72,11 @@ final class AdminBodies {
   }
 
   static Limits limits(JsonNode o) {
-    JsonNode v = o.get("limits");
-    if (v == null || v.isNull()) return null;
-    if (!v.isObject()) throw AdminErrors.invalid("'limits' must be an object with rpm, tpm, max_budget, budget_period");
-    Integer rpm = v.hasNonNull("rpm") ? positive(v.get("rpm"), "limits.rpm").intValue() : null;
-    Long tpm = v.hasNonNull("tpm") ? positive(v.get("tpm"), "limits.tpm").longValue() : null;
-    BigDecimal budget = v.hasNonNull("max_budget") ? positive(v.get("max_budget"), "limits.max_budget").decimalValue() : null;
-    String period = v.hasNonNull("budget_period") ? v.get("budget_period").asText() : null;
-    return new Limits(rpm, tpm, budget, period);
+    try {
+      return io.wanapis.keys.LimitsJson.parse(o.get("limits"), "limits", true);
+    } catch (IllegalArgumentException e) {
+      throw AdminErrors.invalid(e.getMessage());
+    }
   }
 
   private static JsonNode positive(JsonNode n, String field) {

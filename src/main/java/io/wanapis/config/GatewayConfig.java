@@ -23,6 +23,9 @@ public record GatewayConfig(
     AlertsConfig alerts,
     MetricsConfig metrics,
     UsageConfig usage,
+    // quotas issue
+    List<PlanConfig> plans,
+    QuotasConfig quotas,
     RedisConfig redis) { // shared state (issue 8)
 
   /**
@@ -31,6 +34,13 @@ public record GatewayConfig(
    * "closed" (refuse what needs Redis), {@code timeout_ms} per command (default 250).
    */
   public record RedisConfig(String url, String onFailure, Long timeoutMs) {}
+
+  /** Quotas issue: a plan (tier); see docs/quotas.md. */
+  public record PlanConfig(String name, Long rpm, Long tpm, Long rpd, Long tpd, Integer maxConcurrent, Integer maxTokens, Double burst,
+      Integer weight, String description) {}
+
+  /** Quotas issue: {@code default_plan} applies to keys that have no plan and no limits of their own. */
+  public record QuotasConfig(String defaultPlan) {}
 
   /** Usage issue: a catalog entry to add, or the fields to change on a built-in one (docs/catalog.md). */
   public record CatalogEntryConfig(String id, String provider, String mode, Integer contextWindow, Integer maxOutput,

@@ -38,6 +38,31 @@ public final class SettingsResolver {
     this.env = env;
   }
 
+  /** Quotas issue: the config's plans, validated like the admin API's, and the default plan. */
+  static Settings.QuotaSettings quotas(GatewayConfig cfg, String source) {
+    List<io.wanapis.limits.Plan> plans = new ArrayList<>();
+    java.util.Set<String> names = new java.util.HashSet<>();
+    List<GatewayConfig.PlanConfig> list = cfg.plans() == null ? List.of() : cfg.plans();
+    for (int i = 0; i < list.size(); i++) {
+      GatewayConfig.PlanConfig pc = list.get(i);
+      if (pc == null || pc.name() == null) throw new ConfigException(source + ": plans[" + i + "].name is required");
+      try {
+        var o = io.wanapis.json.Json.MAPPER.createObjectNode();
+        o.put("rpm", pc.rpm()).put("tpm", pc.tpm()).put("rpd", pc.rpd()).put("tpd", pc.tpd()).put("max_concurrent", pc.maxConcurrent())
+            .put("max_tokens", pc.maxTokens()).put("burst", pc.burst()).put("weight", pc.weight()).put("description", pc.description());
+        plans.add(io.wanapis.limits.Plan.parse(pc.name(), o));
+      } catch (IllegalArgumentException e) {
+        throw new ConfigException(source + ": plans[" + i + "] (" + pc.name() + "): " + e.getMessage());
+      }
+      if (!names.add(pc.name())) throw new ConfigException(source + ": plan name '" + pc.name() + "' is used twice");
+    }
+    String def = cfg.quotas() == null ? null : cfg.quotas().defaultPlan();
+    if (def != null && !names.contains(def)) {
+      throw new ConfigException(source + ": quotas.default_plan '" + def + "' is not one of the plans defined under plans:" + names);
+    }
+    return new Settings.QuotaSettings(List.copyOf(plans), def);
+  }
+
   public Settings resolve(GatewayConfig cfg, String source, Integer portFlag, String hostFlag) {
     return resolve(cfg, source, portFlag, hostFlag, null);
   }
@@ -84,7 +109,7 @@ public final class SettingsResolver {
         : cfg.databaseUrl() != null && !cfg.databaseUrl().isBlank() ? cfg.databaseUrl() : null; // null: <data_dir>/wanapis.db
     return new Settings(host, port, maxBody, loops, dataDir, masterKey, timeouts, providers, models, accessLog,
         embedded ? "embedded default" : source, cacheBytes, databaseUrl, UsageSettingsResolver.resolve(cfg, source),
-        RedisSettings.resolve(cfg.redis(), redisUrlFlag, env.apply("WANAPIS_REDIS_URL"), source));
+        quotas(cfg, source), RedisSettings.resolve(cfg.redis(), redisUrlFlag, env.apply("WANAPIS_REDIS_URL"), source));
   }
 
   /** The embedded default, as if written in YAML (see docs/configuration.md for its listing). */
@@ -120,7 +145,7 @@ public final class SettingsResolver {
     }
     models.add(ModelConfig.simple("sim/*", List.of(DeploymentConfig.of("simulator", "*"))));
     models.add(ModelConfig.simple("sim-claude/*", List.of(DeploymentConfig.of("simulator-anthropic", "*"))));
-    return new GatewayConfig(null, null, null, null, providers, models, null, null, null, null, null, null, null, null, null, null);
+    return new GatewayConfig(null, null, null, null, providers, models, null, null, null, null, null, null, null, null, null, null, null, null);
   }
 
   private List<ProviderSpec> providers(List<ProviderConfig> list, Timeouts defaults, String source, boolean dropParamsGlobally) {

@@ -29,11 +29,7 @@ public final class KeyViews {
     o.put("updated_at", iso(k.updatedAt()));
     o.put("last_used_at", iso(k.lastUsedAt()));
     o.set("metadata", Json.MAPPER.valueToTree(k.metadata()));
-    ObjectNode l = o.putObject("limits");
-    l.put("rpm", k.limits().rpm());
-    l.put("tpm", k.limits().tpm());
-    l.put("max_budget", k.limits().maxBudget());
-    l.put("budget_period", k.limits().budgetPeriod());
+    o.set("limits", LimitsJson.view(k.limits()));
     return o;
   }
 
@@ -44,6 +40,7 @@ public final class KeyViews {
     o.put("name", t.name());
     o.set("metadata", Json.MAPPER.valueToTree(t.metadata()));
     o.put("created_at", iso(t.createdAt()));
+    o.set("limits", teamLimits(t.limits()));
     return o;
   }
 
@@ -55,6 +52,16 @@ public final class KeyViews {
     o.put("name", p.name());
     o.set("metadata", Json.MAPPER.valueToTree(p.metadata()));
     o.put("created_at", iso(p.createdAt()));
+    o.set("limits", teamLimits(p.limits()));
+    return o;
+  }
+
+  /** Teams and projects have no budget or per-model fields in their limits. */
+  private static ObjectNode teamLimits(Limits l) {
+    ObjectNode o = LimitsJson.view(l);
+    o.remove("max_budget");
+    o.remove("budget_period");
+    o.remove("models");
     return o;
   }
 

@@ -15,7 +15,9 @@ public final class GatewayRuntime {
   private final ModelRegistry models;
   private final io.wanapis.routing.Router router;
   private final io.wanapis.cache.ResponseCache cache;
-  private volatile io.wanapis.limits.KeyRateLimiter limiter = new io.wanapis.limits.KeyRateLimiter(id -> null);
+  private volatile io.wanapis.limits.QuotaCounters quotaCounters = new io.wanapis.limits.LocalQuotaCounters();
+  private volatile io.wanapis.limits.QuotaEnforcer quotas = new io.wanapis.limits.QuotaEnforcer(
+      new io.wanapis.limits.QuotaBook(java.util.List.of(), null), id -> null, this::quotaCounters);
   private final List<UsageListener> listeners = new CopyOnWriteArrayList<>();
   private volatile io.wanapis.usage.UsageRuntime usage; // usage issue
 
@@ -28,8 +30,13 @@ public final class GatewayRuntime {
   }
 
   public io.wanapis.cache.ResponseCache cache() { return cache; }
-  public io.wanapis.limits.KeyRateLimiter limiter() { return limiter; }
-  public void limiter(io.wanapis.limits.KeyRateLimiter l) { this.limiter = l; }
+  /** Quotas issue: plans and limits of keys, projects and teams. */
+  public io.wanapis.limits.QuotaEnforcer quotas() { return quotas; }
+  public void quotas(io.wanapis.limits.QuotaEnforcer q) { this.quotas = q; }
+
+  /** Where quota counts live: in memory, or shared (Redis) when several instances run. */
+  public io.wanapis.limits.QuotaCounters quotaCounters() { return quotaCounters; }
+  public void quotaCounters(io.wanapis.limits.QuotaCounters c) { this.quotaCounters = c; }
 
   public io.wanapis.routing.Router router() { return router; }
 

@@ -41,13 +41,29 @@ public final class Pipeline {
         return;
       }
     }
-    // quotas issue: the plan's weight replaces 1 when plans are assigned
-    call.schedule(principal.teamId() != null ? "team:" + principal.teamId() : "key:" + principal.keyId(), 1);
+    // quotas issue: the limits of the key, its model, project and team (answered from memory;
+    // asynchronously only when a shared counter store must be asked)
+    rt.quotas().admit(principal, call).onComplete(ar -> {
+      if (ar.failed()) {
+        ApiError e = ar.cause() instanceof ApiError a ? a : ApiError.internal("quota check failed: " + ar.cause());
+        reject(req, call, principal, e, startNanos);
+        return;
+      }
+      var admission = ar.result();
+      call.rateLimit(admission);
+      call.schedule(admission != null ? admission.tenant()
+          : principal.teamId() != null ? "team:" + principal.teamId() : "key:" + principal.keyId(), admission != null ? admission.weight() : 1);
+      routeAndSend(req, call, route, principal, startNanos, totalOverrideMs);
+    });
+  }
+
+  private void routeAndSend(HttpServerRequest req, InboundCall call, ModelRoute route, Principal principal, long startNanos,
+      long totalOverrideMs) {
     Router.Resolution resolution;
     try {
-      call.rateLimit(rt.limiter().admit(principal.keyId(), () -> TokenEstimate.of(call)));
       resolution = rt.router().resolve(route, call, principal.keyId());
     } catch (ApiError e) {
+      rt.quotas().release(call.rateLimit(), 0); // never sent: no tokens used
       reject(req, call, principal, e, startNanos);
       return;
     }
@@ -87,8 +103,8 @@ public final class Pipeline {
     if (resolution.variant() != null) resp.putHeader("x-wanapis-variant", resolution.variant());
     if (hit.stream()) resp.putHeader("cache-control", "no-cache");
     if (call.rateLimit() != null) {
-      call.rateLimit().status().writeTo(resp.headers());
-      rt.limiter().settle(call.rateLimit(), 0); // no upstream tokens were used
+      if (call.rateLimit().status() != null) call.rateLimit().status().writeTo(resp.headers());
+      rt.quotas().release(call.rateLimit(), 0); // no upstream tokens were used
     }
     resp.end(io.vertx.core.buffer.Buffer.buffer(hit.body()));
     double ms = (System.nanoTime() - startNanos) / 1e6;

@@ -408,7 +408,7 @@ final class ProxyExchange {
     resp.setStatusCode(status);
     resp.putHeader("content-type", contentType);
     resp.putHeader("x-request-id", call.requestId());
-    if (call.rateLimit() != null) call.rateLimit().status().writeTo(resp.headers());
+    if (call.rateLimit() != null && call.rateLimit().status() != null) call.rateLimit().status().writeTo(resp.headers());
     if (target != null) {
       resp.putHeader("x-wanapis-model", route.name());
       resp.putHeader("x-wanapis-deployment", target.label());
@@ -471,7 +471,7 @@ final class ProxyExchange {
     long now = System.nanoTime();
     RequestPeek peek = call.peek();
     if (call.rateLimit() != null) {
-      rt.limiter().settle(call.rateLimit(), usage.known() ? Math.max(usage.inputTokens(), 0) + Math.max(usage.outputTokens(), 0) : -1);
+      rt.quotas().release(call.rateLimit(), usage.known() ? Math.max(usage.inputTokens(), 0) + Math.max(usage.outputTokens(), 0) : -1);
     }
     RequestRecord record = new RequestRecord(
         System.currentTimeMillis(), call.requestId(), principal.keyId(), call.endpoint().id(), peek.model(),

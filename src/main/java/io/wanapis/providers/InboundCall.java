@@ -18,7 +18,7 @@ public final class InboundCall {
   private final RequestPeek peek;
   private final MultiMap clientHeaders;
   private ChatRequest canonical;
-  private io.wanapis.limits.KeyRateLimiter.Admission rateLimit;
+  private io.wanapis.limits.QuotaEnforcer.Admission rateLimit;
 
   public InboundCall(String requestId, Protocol protocol, Endpoint endpoint, byte[] body, int bodyLength, RequestPeek peek,
       MultiMap clientHeaders) {
@@ -39,10 +39,10 @@ public final class InboundCall {
   public RequestPeek peek() { return peek; }
   public MultiMap clientHeaders() { return clientHeaders; }
 
-  /** The key's rate-limit admission (null without limits): its headers go on every answer. */
-  public io.wanapis.limits.KeyRateLimiter.Admission rateLimit() { return rateLimit; }
+  /** The quota admission (null for the master key): released when the request ends; its headers go on every answer. */
+  public io.wanapis.limits.QuotaEnforcer.Admission rateLimit() { return rateLimit; }
 
-  public void rateLimit(io.wanapis.limits.KeyRateLimiter.Admission a) { this.rateLimit = a; }
+  public void rateLimit(io.wanapis.limits.QuotaEnforcer.Admission a) { this.rateLimit = a; }
 
   private String tenant;
   private int weight = 1;

@@ -25,7 +25,7 @@ import java.util.Optional;
 /** The {@link Store} on JDBC; the same statements serve SQLite and PostgreSQL. */
 public final class JdbcStore implements Store {
   private static final String KEY_COLUMNS = "id, name, display_prefix, role, team_id, project_id, owner, models, endpoints, status, "
-      + "expires_at, created_at, updated_at, last_used_at, metadata, rpm_limit, tpm_limit, max_budget, budget_period";
+      + "expires_at, created_at, updated_at, last_used_at, metadata, rpm_limit, tpm_limit, max_budget, budget_period, quota";
 
   private final Database db;
   private final Clock clock;
@@ -57,11 +57,12 @@ public final class JdbcStore implements Store {
   @Override
   public Team createTeam(Team t, AuditEvent audit) {
     return db.inTransaction(c -> {
-      try (PreparedStatement ps = c.prepareStatement("INSERT INTO teams (id, name, metadata, created_at) VALUES (?, ?, ?, ?)")) {
+      try (PreparedStatement ps = c.prepareStatement("INSERT INTO teams (id, name, metadata, created_at, quota) VALUES (?, ?, ?, ?, ?)")) {
         ps.setString(1, t.id());
         ps.setString(2, t.name());
         ps.setString(3, json(t.metadata()));
         ps.setLong(4, t.createdAt());
+        ps.setString(5, io.wanapis.keys.LimitsJson.write(t.limits()));
         ps.executeUpdate();
       }
       appendAudit(c, audit);
@@ -71,15 +72,15 @@ public final class JdbcStore implements Store {
 
   @Override
   public List<Team> listTeams() {
-    return db.inTransaction(c -> query(c, "SELECT id, name, metadata, created_at FROM teams ORDER BY created_at, id", JdbcStore::team));
+    return db.inTransaction(c -> query(c, "SELECT id, name, metadata, created_at, quota FROM teams ORDER BY created_at, id", JdbcStore::team));
   }
 
   @Override
   public Optional<Team> findTeam(String idOrName) {
     return db.inTransaction(c -> {
-      List<Team> byId = query(c, "SELECT id, name, metadata, created_at FROM teams WHERE id = ?", JdbcStore::team, idOrName);
+      List<Team> byId = query(c, "SELECT id, name, metadata, created_at, quota FROM teams WHERE id = ?", JdbcStore::team, idOrName);
       if (!byId.isEmpty()) return Optional.of(byId.get(0));
-      return query(c, "SELECT id, name, metadata, created_at FROM teams WHERE name = ?", JdbcStore::team, idOrName).stream().findFirst();
+      return query(c, "SELECT id, name, metadata, created_at, quota FROM teams WHERE name = ?", JdbcStore::team, idOrName).stream().findFirst();
     });
   }
 
@@ -87,12 +88,13 @@ public final class JdbcStore implements Store {
   public Project createProject(Project p, AuditEvent audit) {
     return db.inTransaction(c -> {
       try (PreparedStatement ps = c.prepareStatement(
-          "INSERT INTO projects (id, team_id, name, metadata, created_at) VALUES (?, ?, ?, ?, ?)")) {
+          "INSERT INTO projects (id, team_id, name, metadata, created_at, quota) VALUES (?, ?, ?, ?, ?, ?)")) {
         ps.setString(1, p.id());
         ps.setString(2, p.teamId());
         ps.setString(3, p.name());
         ps.setString(4, json(p.metadata()));
         ps.setLong(5, p.createdAt());
+        ps.setString(6, io.wanapis.keys.LimitsJson.write(p.limits()));
         ps.executeUpdate();
       }
       appendAudit(c, audit);
@@ -102,7 +104,7 @@ public final class JdbcStore implements Store {
 
   @Override
   public List<Project> listProjects(String teamId) {
-    String sql = "SELECT id, team_id, name, metadata, created_at FROM projects"
+    String sql = "SELECT id, team_id, name, metadata, created_at, quota FROM projects"
         + (teamId == null ? "" : " WHERE team_id = ?") + " ORDER BY created_at, id";
     return db.inTransaction(c -> teamId == null ? query(c, sql, JdbcStore::project) : query(c, sql, JdbcStore::project, teamId));
   }
@@ -110,10 +112,77 @@ public final class JdbcStore implements Store {
   @Override
   public Optional<Project> findProject(String idOrName, String teamId) {
     return db.inTransaction(c -> {
-      List<Project> byId = query(c, "SELECT id, team_id, name, metadata, created_at FROM projects WHERE id = ?", JdbcStore::project, idOrName);
+      List<Project> byId = query(c, "SELECT id, team_id, name, metadata, created_at, quota FROM projects WHERE id = ?", JdbcStore::project, idOrName);
       if (!byId.isEmpty() || teamId == null) return byId.stream().findFirst();
-      return query(c, "SELECT id, team_id, name, metadata, created_at FROM projects WHERE name = ? AND team_id = ?",
+      return query(c, "SELECT id, team_id, name, metadata, created_at, quota FROM projects WHERE name = ? AND team_id = ?",
           JdbcStore::project, idOrName, teamId).stream().findFirst();
+    });
+  }
+
+  // ------------------------------------------------------------------ quotas: limits of teams and projects, plans
+
+  @Override
+  public void updateTeamLimits(String teamId, Limits limits, AuditEvent audit) {
+    updateQuota("teams", teamId, limits, audit);
+  }
+
+  @Override
+  public void updateProjectLimits(String projectId, Limits limits, AuditEvent audit) {
+    updateQuota("projects", projectId, limits, audit);
+  }
+
+  private void updateQuota(String table, String id, Limits limits, AuditEvent audit) {
+    db.inTransaction(c -> {
+      try (PreparedStatement ps = c.prepareStatement("UPDATE " + table + " SET quota = ? WHERE id = ?")) {
+        ps.setString(1, io.wanapis.keys.LimitsJson.write(limits));
+        ps.setString(2, id);
+        if (ps.executeUpdate() != 1) throw new StoreException(StoreException.Kind.NOT_FOUND, table + " row " + id + " does not exist", null);
+      }
+      appendAudit(c, audit);
+      return null;
+    });
+  }
+
+  @Override
+  public List<io.wanapis.limits.Plan> listPlans() {
+    return db.inTransaction(c -> query(c, "SELECT definition FROM plans ORDER BY name", r -> io.wanapis.limits.Plan.read(r.getString(1))));
+  }
+
+  @Override
+  public void putPlan(io.wanapis.limits.Plan plan, AuditEvent audit) {
+    db.inTransaction(c -> {
+      long now = clock.millis();
+      int n;
+      try (PreparedStatement ps = c.prepareStatement("UPDATE plans SET definition = ?, updated_at = ? WHERE name = ?")) {
+        ps.setString(1, plan.write());
+        ps.setLong(2, now);
+        ps.setString(3, plan.name());
+        n = ps.executeUpdate();
+      }
+      if (n == 0) {
+        try (PreparedStatement ps = c.prepareStatement("INSERT INTO plans (name, definition, created_at, updated_at) VALUES (?, ?, ?, ?)")) {
+          ps.setString(1, plan.name());
+          ps.setString(2, plan.write());
+          ps.setLong(3, now);
+          ps.setLong(4, now);
+          ps.executeUpdate();
+        }
+      }
+      appendAudit(c, audit);
+      return null;
+    });
+  }
+
+  @Override
+  public boolean deletePlan(String name, AuditEvent audit) {
+    return db.inTransaction(c -> {
+      int n;
+      try (PreparedStatement ps = c.prepareStatement("DELETE FROM plans WHERE name = ?")) {
+        ps.setString(1, name);
+        n = ps.executeUpdate();
+      }
+      if (n > 0) appendAudit(c, audit);
+      return n > 0;
     });
   }
 
@@ -123,7 +192,7 @@ public final class JdbcStore implements Store {
   public void createKey(VirtualKey k, String secretHash, AuditEvent audit) {
     db.inTransaction(c -> {
       try (PreparedStatement ps = c.prepareStatement("INSERT INTO virtual_keys (" + KEY_COLUMNS
-          + ") VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)")) {
+          + ") VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)")) {
         int i = bindKeyFields(ps, k, 1);
         ps.setLong(i++, k.createdAt());
         ps.setLong(i++, k.updatedAt());
@@ -166,7 +235,7 @@ public final class JdbcStore implements Store {
   private void updateKeyRow(Connection c, VirtualKey k) throws SQLException {
     try (PreparedStatement ps = c.prepareStatement("UPDATE virtual_keys SET id = ?, name = ?, display_prefix = ?, role = ?, "
         + "team_id = ?, project_id = ?, owner = ?, models = ?, endpoints = ?, status = ?, expires_at = ?, updated_at = ?, "
-        + "metadata = ?, rpm_limit = ?, tpm_limit = ?, max_budget = ?, budget_period = ? WHERE id = ?")) {
+        + "metadata = ?, rpm_limit = ?, tpm_limit = ?, max_budget = ?, budget_period = ?, quota = ? WHERE id = ?")) {
       int i = bindKeyFields(ps, k, 1);
       ps.setLong(i++, k.updatedAt());
       i = bindTail(ps, k, i);
@@ -201,6 +270,7 @@ public final class JdbcStore implements Store {
     if (l.maxBudget() == null) ps.setNull(i++, Types.NUMERIC);
     else ps.setBigDecimal(i++, l.maxBudget());
     ps.setString(i++, l.budgetPeriod());
+    ps.setString(i++, io.wanapis.keys.LimitsJson.write(l)); // quotas issue: plan, daily, concurrency, per-model
     return i;
   }
 
@@ -440,11 +510,12 @@ public final class JdbcStore implements Store {
   }
 
   private static Team team(ResultSet r) throws SQLException {
-    return new Team(r.getString(1), r.getString(2), map(r.getString(3)), r.getLong(4));
+    return new Team(r.getString(1), r.getString(2), map(r.getString(3)), r.getLong(4), io.wanapis.keys.LimitsJson.read(r.getString(5)));
   }
 
   private static Project project(ResultSet r) throws SQLException {
-    return new Project(r.getString(1), r.getString(2), r.getString(3), map(r.getString(4)), r.getLong(5));
+    return new Project(r.getString(1), r.getString(2), r.getString(3), map(r.getString(4)), r.getLong(5),
+        io.wanapis.keys.LimitsJson.read(r.getString(6)));
   }
 
   private static VirtualKey key(ResultSet r) throws SQLException {
@@ -455,7 +526,13 @@ public final class JdbcStore implements Store {
     return new VirtualKey(r.getString(1), r.getString(2), r.getString(3), KeyRole.parse(r.getString(4)), r.getString(5),
         r.getString(6), r.getString(7), strings(r.getString(8)), new LinkedHashSet<>(strings(r.getString(9))),
         KeyStatus.parse(r.getString(10)), (Long) nullable(r, 11, r.getLong(11)), r.getLong(12), r.getLong(13),
-        (Long) nullable(r, 14, r.getLong(14)), map(r.getString(15)), new Limits(rpm, tpm, budget, r.getString(19)));
+        (Long) nullable(r, 14, r.getLong(14)), map(r.getString(15)), keyLimits(rpm, tpm, budget, r.getString(19), r.getString(20)));
+  }
+
+  /** The columns win for rpm, tpm and the budget (written before the quota column existed). */
+  private static Limits keyLimits(Integer rpm, Long tpm, BigDecimal budget, String period, String quota) {
+    Limits q = io.wanapis.keys.LimitsJson.read(quota);
+    return new Limits(rpm, tpm, budget, period, q.plan(), q.rpd(), q.tpd(), q.maxConcurrent(), q.maxTokens(), q.models());
   }
 
   private static KeySecretRow secret(ResultSet r) throws SQLException {

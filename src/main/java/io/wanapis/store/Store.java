@@ -29,6 +29,15 @@ public interface Store extends AutoCloseable {
   /** By id, or else by name inside the given team (when not null). */
   Optional<Project> findProject(String idOrName, String teamIdOrNull);
 
+  /** Quotas issue: replaces a team's (or project's) plan and limit overrides; NOT_FOUND if it is gone. */
+  void updateTeamLimits(String teamId, io.wanapis.keys.Limits limits, AuditEvent audit);
+  void updateProjectLimits(String projectId, io.wanapis.keys.Limits limits, AuditEvent audit);
+
+  /** Quotas issue: plans defined over the admin API (the config's plans are not stored). */
+  List<io.wanapis.limits.Plan> listPlans();
+  void putPlan(io.wanapis.limits.Plan plan, AuditEvent audit);
+  boolean deletePlan(String name, AuditEvent audit);
+
   void createKey(VirtualKey key, String secretHash, AuditEvent audit);
   /** Replaces every field but {@code last_used_at} and {@code created_at}; NOT_FOUND if the key is gone. */
   void updateKey(VirtualKey key, AuditEvent audit);

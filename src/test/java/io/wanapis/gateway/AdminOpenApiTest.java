@@ -25,6 +25,11 @@ class AdminOpenApiTest {
       AdminHttp.Reply team = admin.post("/admin/teams", "{\"name\":\"t\"}");
       check(v, Request.Method.POST, "/admin/teams", team);
       check(v, Request.Method.GET, "/admin/teams", admin.get("/admin/teams"));
+      // quotas issue: plans and the limits of teams and projects
+      check(v, Request.Method.PUT, "/admin/plans/pro", admin.send("PUT", "/admin/plans/pro", "{\"rpm\":600,\"tpm\":100000,\"burst\":1.5,\"weight\":3}"));
+      check(v, Request.Method.GET, "/admin/plans", admin.get("/admin/plans"));
+      check(v, Request.Method.GET, "/admin/plans/pro", admin.get("/admin/plans/pro"));
+      check(v, Request.Method.PATCH, "/admin/teams/t", admin.send("PATCH", "/admin/teams/t", "{\"limits\":{\"plan\":\"pro\",\"rpd\":5000}}"));
       check(v, Request.Method.POST, "/admin/projects", admin.post("/admin/projects", "{\"name\":\"p\",\"team\":\"t\"}"));
       AdminHttp.Reply key = admin.post("/admin/keys", "{\"name\":\"k\",\"team\":\"t\",\"limits\":{\"rpm\":60,\"max_budget\":12.5}}");
       check(v, Request.Method.POST, "/admin/keys", key);
