@@ -132,8 +132,10 @@ public final class Gateway {
         byName.put(spec.name(), p);
       }
       Authenticator authenticator = new Authenticator(masterKey, keys.cache(), keys.lastUsed(), System::currentTimeMillis);
+      io.wanapis.routing.DeploymentState deployments = new io.wanapis.routing.DeploymentState();
+      if (sharedRedis != null) new io.wanapis.shared.RedisCooldowns(sharedRedis, deployments); // shared state (issue 8)
       GatewayRuntime rt = runtime = new GatewayRuntime(settings, authenticator,
-          new ModelRegistry(settings.models(), byName, new io.wanapis.routing.DeploymentState()));
+          new ModelRegistry(settings.models(), byName, deployments));
       // quotas issue: plans and team/project limits from the store, reloaded every second
       quotaBook.reload(keys.store());
       rt.quotas(new io.wanapis.limits.QuotaEnforcer(quotaBook, id -> {
