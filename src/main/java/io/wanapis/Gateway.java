@@ -132,7 +132,7 @@ public final class Gateway {
         byName.put(spec.name(), p);
       }
       Authenticator authenticator = new Authenticator(masterKey, keys.cache(), keys.lastUsed(), System::currentTimeMillis);
-      io.wanapis.routing.DeploymentState deployments = new io.wanapis.routing.DeploymentState();
+      io.wanapis.routing.DeploymentState deployments = new io.wanapis.routing.DeploymentState(gateGauges(usage.metrics()));
       if (sharedRedis != null) new io.wanapis.shared.RedisCooldowns(sharedRedis, deployments); // shared state (issue 8)
       GatewayRuntime rt = runtime = new GatewayRuntime(settings, authenticator,
           new ModelRegistry(settings.models(), byName, deployments));
@@ -229,6 +229,17 @@ public final class Gateway {
     }).andThen(ar -> {
       if (accessLog != null) accessLog.close();
     });
+  }
+
+  /** Queue depth and slots in use per deployment with a concurrency limit, as gauges (none without metrics). */
+  private static java.util.function.BiConsumer<String, io.wanapis.routing.ConcurrencyGate> gateGauges(
+      io.wanapis.metrics.GatewayMetrics metrics) {
+    if (metrics == null) return null;
+    return (label, gate) -> {
+      var tags = io.micrometer.core.instrument.Tags.of("deployment", label);
+      metrics.gauge("wanapis_deployment_queued", "Requests waiting for a concurrency slot of the deployment", tags, gate::queued);
+      metrics.gauge("wanapis_deployment_active", "Requests holding a concurrency slot of the deployment", tags, gate::active);
+    };
   }
 
   /** One HTTP server on one event loop. */

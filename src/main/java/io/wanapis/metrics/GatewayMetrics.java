@@ -46,6 +46,11 @@ public final class GatewayMetrics implements UsageListener {
     Gauge.builder(name, value).description(description).register(registry);
   }
 
+  /** A gauge with labels, e.g. one per deployment. */
+  public void gauge(String name, String description, Tags tags, Supplier<Number> value) {
+    Gauge.builder(name, value).description(description).tags(tags).register(registry);
+  }
+
   public void budgetRefused() {
     budgetRefusals.increment();
   }

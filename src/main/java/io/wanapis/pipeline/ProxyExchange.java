@@ -125,15 +125,16 @@ final class ProxyExchange {
       send(provider);
       return;
     }
-    // A deployment with a concurrency limit: wait (bounded) for a slot.
+    // A deployment with a concurrency limit: wait (bounded, fair between tenants) for a slot.
     final Target waitingFor = target;
-    target.gate().acquire(vertx).onComplete(ar -> {
+    target.gate().acquire(vertx, call.tenant(), call.weight()).onComplete(ar -> {
       if (ar.failed()) {
         if (finished || waitingFor != target) return;
-        boolean full = ar.cause() instanceof ConcurrencyGate.Refused r && r.reason() == ConcurrencyGate.Refusal.QUEUE_FULL;
+        ConcurrencyGate.Refused r = ar.cause() instanceof ConcurrencyGate.Refused x ? x : null;
+        boolean full = r != null && r.reason() == ConcurrencyGate.Refusal.QUEUE_FULL;
         nextAttempt(new ApiError(full ? 429 : 503, "upstream_error", full ? "deployment_queue_full" : "deployment_queue_timeout",
             "Deployment '" + waitingFor.label() + "' of model '" + route.name() + "' is at its concurrency limit and "
-                + (full ? "its queue is full" : "the request waited too long in its queue") + ". Retry later.", null, "1"));
+                + (r != null ? r.getMessage() : "the request could not wait in its queue") + ". Retry later.", null, "1"));
         return;
       }
       if (finished || waitingFor != target) {

@@ -2,6 +2,7 @@ package io.wanapis.routing;
 
 import io.wanapis.config.Settings.DeploymentSpec;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.BiConsumer;
 
 /**
  * Health and concurrency gates per deployment ({@code provider/upstream-model}), shared by all
@@ -18,6 +19,16 @@ public final class DeploymentState {
   private final ConcurrentHashMap<String, DeploymentHealth> health = new ConcurrentHashMap<>();
   private final ConcurrentHashMap<String, ConcurrencyGate> gates = new ConcurrentHashMap<>();
   private volatile CooldownSink sink;
+  /** Told of each new gate with its deployment label (metrics); may be null. */
+  private final BiConsumer<String, ConcurrencyGate> onNewGate;
+
+  public DeploymentState() {
+    this(null);
+  }
+
+  public DeploymentState(BiConsumer<String, ConcurrencyGate> onNewGate) {
+    this.onNewGate = onNewGate;
+  }
 
   public DeploymentHealth health(String label) {
     return health.computeIfAbsent(label, l -> new DeploymentHealth(l, this));
@@ -46,6 +57,12 @@ public final class DeploymentState {
   /** The gate for a deployment with a concurrency limit, else null. */
   public ConcurrencyGate gate(String label, DeploymentSpec spec) {
     if (spec.maxConcurrency() == null) return null;
-    return gates.computeIfAbsent(label, l -> new ConcurrencyGate(spec.maxConcurrency(), spec.maxQueue(), spec.queueTimeoutMs()));
+    ConcurrencyGate g = gates.get(label);
+    if (g != null) return g;
+    ConcurrencyGate fresh = new ConcurrencyGate(spec.maxConcurrency(), spec.maxQueue(), spec.queueTimeoutMs());
+    g = gates.putIfAbsent(label, fresh);
+    if (g != null) return g;
+    if (onNewGate != null) onNewGate.accept(label, fresh);
+    return fresh;
   }
 }

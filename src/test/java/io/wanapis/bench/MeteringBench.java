@@ -93,9 +93,13 @@ public final class MeteringBench {
 
   /** Requests per second over {@code seconds}, with {@code concurrency} requests always in flight. */
   static double run(Vertx vertx, HttpClient client, int port, int seconds, int concurrency) throws Exception {
+    return run(vertx, client, port, seconds, concurrency, KEY);
+  }
+
+  static double run(Vertx vertx, HttpClient client, int port, int seconds, int concurrency, String key) throws Exception {
     Buffer body = Buffer.buffer("{\"model\":\"gpt-4o-mini\",\"max_tokens\":16,\"messages\":[{\"role\":\"user\",\"content\":\"Say hello to the benchmark.\"}]}");
     RequestOptions ro = new RequestOptions().setMethod(HttpMethod.POST).setHost("127.0.0.1").setPort(port).setURI("/v1/chat/completions")
-        .putHeader("authorization", "Bearer " + KEY).putHeader("content-type", "application/json");
+        .putHeader("authorization", "Bearer " + key).putHeader("content-type", "application/json");
     AtomicLong done = new AtomicLong(), failed = new AtomicLong();
     long end = System.nanoTime() + seconds * 1_000_000_000L;
     CountDownLatch finished = new CountDownLatch(concurrency);

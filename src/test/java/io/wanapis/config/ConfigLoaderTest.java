@@ -85,6 +85,29 @@ class ConfigLoaderTest {
   }
 
   @Test
+  void plansAreValidatedAndTheDefaultPlanMustExist() {
+    GatewayConfig ok = loader.parse("""
+        plans:
+          - {name: free, rpm: 60, tpm: 40000, rpd: 1000, max_concurrent: 2, max_tokens: 1024, burst: 1.5, weight: 1}
+          - {name: pro, rpm: 600, weight: 4}
+        quotas: {default_plan: free}
+        """, "q.yaml");
+    Settings s = new SettingsResolver(env::get).resolve(ok, "q.yaml", null, null);
+    assertThat(s.quotas().defaultPlan()).isEqualTo("free");
+    assertThat(s.quotas().plans()).extracting(io.wanapis.limits.Plan::name).containsExactly("free", "pro");
+    assertThat(s.quotas().plans().get(0).burst()).isEqualTo(1.5);
+    assertThat(s.quotas().plans().get(0).maxConcurrent()).isEqualTo(2);
+    GatewayConfig unknownDefault = loader.parse("plans:\n  - {name: free, rpm: 1}\nquotas: {default_plan: gold}\n", "q.yaml");
+    assertThatThrownBy(() -> new SettingsResolver(env::get).resolve(unknownDefault, "q.yaml", null, null))
+        .hasMessageContaining("quotas.default_plan 'gold'");
+    GatewayConfig badBurst = loader.parse("plans:\n  - {name: free, rpm: 1, burst: 0.5}\n", "q.yaml");
+    assertThatThrownBy(() -> new SettingsResolver(env::get).resolve(badBurst, "q.yaml", null, null))
+        .hasMessageContaining("plans[0] (free)").hasMessageContaining("'burst' must be a number, 1 or more");
+    assertThatThrownBy(() -> loader.parse("plans:\n  - {name: free, rpmm: 1}\n", "q.yaml"))
+        .hasMessageContaining("q.yaml").hasMessageContaining("rpmm");
+  }
+
+  @Test
   void embeddedDefaultServesSimulatorAndRealProvidersWithKeys() {
     Settings none = new SettingsResolver(Map.<String, String>of()::get).resolve(null, "x", null, null);
     assertThat(none.providers()).extracting(Settings.ProviderSpec::name).containsExactly("simulator", "simulator-anthropic");
