@@ -62,6 +62,8 @@ public final class Gateway {
   private io.wanapis.limits.QuotaBook quotaBook; // quotas issue
   private long quotaTimer = -1;
   private final AtomicBoolean quotaReloading = new AtomicBoolean();
+  private io.wanapis.shared.SharedRedis sharedRedis; // shared state (issue 8): null without Redis
+  private io.wanapis.shared.RedisQuotaCounters redisCounters;
 
   public Gateway(Settings settings, String masterKey, SimulatorOptions simulatorOptions, List<UsageListener> extraListeners) {
     this.settings = settings;
@@ -95,6 +97,15 @@ public final class Gateway {
       return p;
     }));
     quotaBook = new io.wanapis.limits.QuotaBook(settings.quotas().plans(), settings.quotas().defaultPlan());
+    // shared state (issue 8): with Redis, quota counters, key changes (and the rest, see
+    // docs/shared-state.md) go through one link; the first connection attempt runs meanwhile
+    Future<Void> redisReady = Future.succeededFuture();
+    if (settings.redis().enabled()) {
+      sharedRedis = io.wanapis.shared.SharedRedis.start(vertx, settings.redis());
+      if (keyChanges == KeyChanges.NONE) keyChanges = new io.wanapis.shared.RedisKeyChanges(sharedRedis);
+      redisReady = sharedRedis.firstAttempt();
+    }
+    Future<Void> redisFirst = redisReady;
     Future<KeysRuntime> store = vertx.executeBlocking(() -> KeysRuntime.open(vertx, settings, System::getenv, keyChanges));
     return store.compose(k -> {
       keys = k;
@@ -103,7 +114,7 @@ public final class Gateway {
       return vertx.executeBlocking(() -> io.wanapis.usage.UsageSystem.open(vertx, settings, k));
     }).compose(u -> {
       usage = u;
-      return simReady;
+      return redisFirst.compose(v -> simReady);
     }).compose(sp -> {
       try {
         accessLog = "off".equals(settings.accessLog()) ? null : AccessLog.open(settings.accessLog());
@@ -121,14 +132,28 @@ public final class Gateway {
         byName.put(spec.name(), p);
       }
       Authenticator authenticator = new Authenticator(masterKey, keys.cache(), keys.lastUsed(), System::currentTimeMillis);
+      io.wanapis.routing.DeploymentState deployments = new io.wanapis.routing.DeploymentState(gateGauges(usage.metrics()));
+      if (sharedRedis != null) new io.wanapis.shared.RedisCooldowns(sharedRedis, deployments); // shared state (issue 8)
       GatewayRuntime rt = runtime = new GatewayRuntime(settings, authenticator,
-          new ModelRegistry(settings.models(), byName, new io.wanapis.routing.DeploymentState(gateGauges(usage.metrics()))));
+          new ModelRegistry(settings.models(), byName, deployments));
       // quotas issue: plans and team/project limits from the store, reloaded every second
       quotaBook.reload(keys.store());
       rt.quotas(new io.wanapis.limits.QuotaEnforcer(quotaBook, id -> {
         var entry = keys.cache().get(id);
         return entry == null ? null : entry.key();
       }, rt::quotaCounters));
+      if (sharedRedis != null) { // shared state (issue 8)
+        rt.quotaCounters(redisCounters = new io.wanapis.shared.RedisQuotaCounters(sharedRedis));
+        if (usage.metrics() != null) sharedRedis.bindMetrics(usage.metrics().registry());
+        if (keyChanges instanceof io.wanapis.shared.RedisKeyChanges rkc) {
+          rkc.onResync(() -> keys.executor().run(() -> {
+            keys.keys().loadAll();
+            return null;
+          }).onFailure(e -> log.warn("key reload after the redis reconnect failed: {}", e.getMessage())));
+        }
+        log.info("shared state through redis {} (on failure: {}, timeout {} ms)", settings.redis().redactedUrl(),
+            settings.redis().failOpen() ? "open" : "closed", settings.redis().timeoutMs());
+      }
       quotaTimer = vertx.setPeriodic(1000, id -> {
         if (quotaReloading.compareAndSet(false, true)) {
           vertx.executeBlocking(() -> {
@@ -176,6 +201,8 @@ public final class Gateway {
   public KeysRuntime keys() { return keys; }
   /** Usage issue: catalog, budgets, ledger and metrics; null before start. */
   public io.wanapis.usage.UsageSystem usage() { return usage; }
+  /** Shared state (issue 8): the Redis link, or null when no Redis is configured. */
+  public io.wanapis.shared.SharedRedis sharedRedis() { return sharedRedis; }
 
   public Future<Void> close() {
     ready.set(false);
@@ -194,7 +221,12 @@ public final class Gateway {
     drain.start();
     Future<Void> storeClosed = Future.fromCompletionStage(drained)
         .compose(v -> keys == null ? Future.<Void>succeededFuture() : keys.close().recover(e -> Future.succeededFuture()));
-    return storeClosed.transform(ar0 -> vertx.close()).andThen(ar -> {
+    return storeClosed.transform(ar0 -> {
+      // shared state (issue 8): give unused leases back, then close the link
+      if (redisCounters != null) redisCounters.close();
+      if (sharedRedis != null) sharedRedis.close();
+      return vertx.close();
+    }).andThen(ar -> {
       if (accessLog != null) accessLog.close();
     });
   }

@@ -31,11 +31,15 @@ public final class ServeCommand implements Callable<Integer> {
       + "(env: WANAPIS_DATABASE_URL; default: SQLite file <data_dir>/wanapis.db).")
   String databaseUrl;
 
+  @Option(names = "--redis-url", description = "Share limits, budgets, cooldowns, the response cache and key changes with other "
+      + "instances through Redis: redis://host:6379 (env: WANAPIS_REDIS_URL; default: none, everything in memory).")
+  String redisUrl;
+
   @Override
   public Integer call() throws Exception {
     Settings settings;
     try {
-      settings = loadSettings(config, port, host, databaseUrl);
+      settings = loadSettings(config, port, host, databaseUrl, redisUrl);
     } catch (ConfigException e) {
       System.err.println("wanapis: " + e.getMessage());
       return 2;
@@ -75,11 +79,16 @@ public final class ServeCommand implements Callable<Integer> {
   }
 
   static Settings loadSettings(Path config, Integer port, String host, String databaseUrl) {
+    return loadSettings(config, port, host, databaseUrl, null);
+  }
+
+  static Settings loadSettings(Path config, Integer port, String host, String databaseUrl, String redisUrl) {
     Path file = config;
     if (file == null && System.getenv("WANAPIS_CONFIG") != null && !System.getenv("WANAPIS_CONFIG").isBlank()) {
       file = Path.of(System.getenv("WANAPIS_CONFIG"));
     }
     GatewayConfig cfg = file == null ? null : ConfigLoader.withSystemEnv().load(file);
-    return new SettingsResolver(System::getenv).resolve(cfg, file == null ? "embedded default" : file.toString(), port, host, databaseUrl);
+    return new SettingsResolver(System::getenv).resolve(cfg, file == null ? "embedded default" : file.toString(), port, host, databaseUrl,
+        redisUrl);
   }
 }

@@ -46,7 +46,7 @@ public final class ConfigLoader {
   public GatewayConfig parse(String yaml, String fileName) {
     try {
       GatewayConfig cfg = mapper().readValue(yaml, GatewayConfig.class);
-      if (cfg == null) cfg = new GatewayConfig(null, null, null, null, null, null, null, null, null, null, null, null, null, null, null, null, null);
+      if (cfg == null) cfg = new GatewayConfig(null, null, null, null, null, null, null, null, null, null, null, null, null, null, null, null, null, null);
       return cfg;
     } catch (UnrecognizedPropertyException e) {
       String known = e.getKnownPropertyIds() == null ? "" : e.getKnownPropertyIds().stream()

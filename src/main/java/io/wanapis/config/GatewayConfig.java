@@ -25,7 +25,15 @@ public record GatewayConfig(
     UsageConfig usage,
     // quotas issue
     List<PlanConfig> plans,
-    QuotasConfig quotas) {
+    QuotasConfig quotas,
+    RedisConfig redis) { // shared state (issue 8)
+
+  /**
+   * Shared state between instances (docs/shared-state.md): {@code url} (redis://host:port[/db],
+   * rediss:// for TLS), {@code on_failure} "open" (default: local limits while Redis is down) or
+   * "closed" (refuse what needs Redis), {@code timeout_ms} per command (default 250).
+   */
+  public record RedisConfig(String url, String onFailure, Long timeoutMs) {}
 
   /** Quotas issue: a plan (tier); see docs/quotas.md. */
   public record PlanConfig(String name, Long rpm, Long tpm, Long rpd, Long tpd, Integer maxConcurrent, Integer maxTokens, Double burst,

@@ -21,7 +21,8 @@ public record Settings(
     long cacheMaxBytes,
     String databaseUrl,
     UsageSettings usage, // usage issue
-    QuotaSettings quotas) { // quotas issue
+    QuotaSettings quotas, // quotas issue
+    RedisSettings redis) { // shared state (issue 8): RedisSettings.NONE when no Redis is configured
 
   /** Quotas issue: the plans defined in the config and the plan of keys that name none. */
   public record QuotaSettings(List<io.wanapis.limits.Plan> plans, String defaultPlan) {

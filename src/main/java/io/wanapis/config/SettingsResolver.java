@@ -69,6 +69,12 @@ public final class SettingsResolver {
 
   /** @param databaseUrlFlag {@code --database-url}; beats {@code WANAPIS_DATABASE_URL}, which beats {@code database_url} */
   public Settings resolve(GatewayConfig cfg, String source, Integer portFlag, String hostFlag, String databaseUrlFlag) {
+    return resolve(cfg, source, portFlag, hostFlag, databaseUrlFlag, null);
+  }
+
+  /** @param redisUrlFlag {@code --redis-url}; beats {@code WANAPIS_REDIS_URL}, which beats {@code redis.url} */
+  public Settings resolve(GatewayConfig cfg, String source, Integer portFlag, String hostFlag, String databaseUrlFlag,
+      String redisUrlFlag) {
     boolean embedded = cfg == null;
     if (cfg == null) cfg = defaultConfig();
     var server = cfg.server() != null ? cfg.server() : new GatewayConfig.ServerConfig(null, null, null, null);
@@ -103,7 +109,7 @@ public final class SettingsResolver {
         : cfg.databaseUrl() != null && !cfg.databaseUrl().isBlank() ? cfg.databaseUrl() : null; // null: <data_dir>/wanapis.db
     return new Settings(host, port, maxBody, loops, dataDir, masterKey, timeouts, providers, models, accessLog,
         embedded ? "embedded default" : source, cacheBytes, databaseUrl, UsageSettingsResolver.resolve(cfg, source),
-        quotas(cfg, source));
+        quotas(cfg, source), RedisSettings.resolve(cfg.redis(), redisUrlFlag, env.apply("WANAPIS_REDIS_URL"), source));
   }
 
   /** The embedded default, as if written in YAML (see docs/configuration.md for its listing). */
@@ -139,7 +145,7 @@ public final class SettingsResolver {
     }
     models.add(ModelConfig.simple("sim/*", List.of(DeploymentConfig.of("simulator", "*"))));
     models.add(ModelConfig.simple("sim-claude/*", List.of(DeploymentConfig.of("simulator-anthropic", "*"))));
-    return new GatewayConfig(null, null, null, null, providers, models, null, null, null, null, null, null, null, null, null, null, null);
+    return new GatewayConfig(null, null, null, null, providers, models, null, null, null, null, null, null, null, null, null, null, null, null);
   }
 
   private List<ProviderSpec> providers(List<ProviderConfig> list, Timeouts defaults, String source, boolean dropParamsGlobally) {

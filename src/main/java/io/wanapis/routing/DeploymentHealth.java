@@ -35,8 +35,16 @@ public final class DeploymentHealth {
   private final AtomicLong minuteRequests = new AtomicLong();
   private final AtomicLong minuteTokens = new AtomicLong();
 
+  /** Shared state (issue 8): told when this breaker opens, so other instances can open theirs. */
+  private final DeploymentState owner;
+
   DeploymentHealth(String label) {
+    this(label, null);
+  }
+
+  DeploymentHealth(String label, DeploymentState owner) {
     this.label = label;
+    this.owner = owner;
   }
 
   public String label() { return label; }
@@ -108,11 +116,20 @@ public final class DeploymentHealth {
     if (retryAfterSeconds > 0) {
       openFor(now, retryAfterSeconds * 1_000_000_000L);
       openByRetryAfter = true;
+      if (owner != null) owner.opened(label, retryAfterSeconds * 1_000L, code, true);
     } else if (threshold > 0 && failures >= threshold) {
       int t = Math.min(trips.incrementAndGet(), 6);
       long seconds = Math.min(300, (long) cooldownSeconds << (t - 1));
       openFor(now, seconds * 1_000_000_000L);
+      if (owner != null) owner.opened(label, seconds * 1_000L, code, false);
     }
+  }
+
+  /** Shared state (issue 8): another instance opened its breaker for this deployment; skip it here too. */
+  public void openedElsewhere(long now, long millis, String code, boolean byRetryAfter) {
+    lastFailure = code;
+    openFor(now, millis * 1_000_000L);
+    if (byRetryAfter) openByRetryAfter = true;
   }
 
   private void openFor(long now, long nanos) {

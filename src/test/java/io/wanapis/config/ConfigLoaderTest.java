@@ -128,4 +128,40 @@ class ConfigLoaderTest {
     Settings s = new SettingsResolver(Map.of("WANAPIS_PORT", "4555")::get).resolve(null, "x", null, null);
     assertThat(s.port()).isEqualTo(4555);
   }
+
+  @Test
+  void redisSectionFlagAndEnv() {
+    GatewayConfig cfg = loader.parse("""
+        redis:
+          url: redis://cache:6379/2
+          on_failure: closed
+          timeout_ms: 100
+        """, "r.yaml");
+    Settings s = new SettingsResolver(env::get).resolve(cfg, "r.yaml", null, null);
+    assertThat(s.redis().url()).isEqualTo("redis://cache:6379/2");
+    assertThat(s.redis().failOpen()).isFalse();
+    assertThat(s.redis().timeoutMs()).isEqualTo(100);
+    Map<String, String> withEnv = Map.of("WANAPIS_REDIS_URL", "redis://from-env:6380");
+    assertThat(new SettingsResolver(withEnv::get).resolve(cfg, "r.yaml", null, null).redis().url()).isEqualTo("redis://from-env:6380");
+    assertThat(new SettingsResolver(withEnv::get).resolve(cfg, "r.yaml", null, null, null, "redis://flag:1").redis().url())
+        .isEqualTo("redis://flag:1");
+    Settings none = new SettingsResolver(env::get).resolve(null, "x", null, null);
+    assertThat(none.redis().enabled()).isFalse();
+    assertThat(none.redis().failOpen()).isTrue();
+    assertThat(none.redis().timeoutMs()).isEqualTo(250);
+    assertThat(new io.wanapis.config.RedisSettings("redis://u:secret@h:1/0", true, 250).toString()).doesNotContain("secret");
+  }
+
+  @Test
+  void redisMistakesAreRefused() {
+    assertThatThrownBy(() -> loader.parse("redis:\n  url: redis://x:1\n  on_fail: open\n", "r.yaml"))
+        .isInstanceOf(ConfigException.class).hasMessageStartingWith("r.yaml:3:")
+        .hasMessageContaining("unknown key 'on_fail' in redis").hasMessageContaining("on_failure");
+    GatewayConfig bad = loader.parse("redis: {url: redis://x:1, on_failure: maybe}\n", "r.yaml");
+    assertThatThrownBy(() -> new SettingsResolver(env::get).resolve(bad, "r.yaml", null, null))
+        .hasMessageContaining("redis.on_failure must be 'open' or 'closed'");
+    GatewayConfig http = loader.parse("redis: {url: 'http://x:1'}\n", "r.yaml");
+    assertThatThrownBy(() -> new SettingsResolver(env::get).resolve(http, "r.yaml", null, null))
+        .hasMessageContaining("redis://host:6379");
+  }
 }
