@@ -31,6 +31,9 @@ public final class LocalQuotaCounters implements QuotaCounters {
     }
   }
 
+  /** The fastest refill bucket4j accepts: one unit per nanosecond. */
+  static final long MAX_PER_MINUTE = 60_000_000_000L;
+
   private final ConcurrentHashMap<String, MinuteBucket> minutes = new ConcurrentHashMap<>();
   private final ConcurrentHashMap<String, DayCounter> days = new ConcurrentHashMap<>();
   private final ConcurrentHashMap<String, AtomicInteger> inside = new ConcurrentHashMap<>();
@@ -110,8 +113,12 @@ public final class LocalQuotaCounters implements QuotaCounters {
     MinuteBucket mb = minutes.get(key);
     if (mb != null && mb.window().equals(w)) return mb.bucket();
     // new, or the limit changed at run time: a fresh bucket applies the new numbers at once
+    // bucket4j refills at most one unit per nanosecond (6e10 a minute): a larger limit is no
+    // limit in practice, so it is clamped rather than allowed to throw on the event loop
+    long rate = Math.min(w.limit(), MAX_PER_MINUTE);
+    long capacity = Math.min(w.capacity(), Long.MAX_VALUE / 4);
     MinuteBucket fresh = new MinuteBucket(w, Bucket.builder()
-        .addLimit(Bandwidth.builder().capacity(w.capacity()).refillGreedy(w.limit(), Duration.ofMinutes(1)).build())
+        .addLimit(Bandwidth.builder().capacity(Math.max(1, capacity)).refillGreedy(Math.max(1, rate), Duration.ofMinutes(1)).build())
         .build());
     minutes.put(key, fresh);
     return fresh.bucket();

@@ -202,9 +202,16 @@ public final class QuotaEnforcer {
     QuotaCounters c = counters.get();
     for (int i = from; i < steps.size(); i++) {
       Step s = steps.get(i);
-      Future<Take> f = s.kind() == StepKind.CONCURRENCY
-          ? c.enter(s.counter(), (int) s.limit(), a.requestId, CONCURRENCY_LEASE_MS)
-          : c.take(s.counter(), s.window(), s.n());
+      Future<Take> f;
+      try {
+        f = s.kind() == StepKind.CONCURRENCY
+            ? c.enter(s.counter(), (int) s.limit(), a.requestId, CONCURRENCY_LEASE_MS)
+            : c.take(s.counter(), s.window(), s.n());
+      } catch (RuntimeException e) {
+        // a counter must never throw; if one does, the request is refused cleanly, not left hanging
+        org.slf4j.LoggerFactory.getLogger(QuotaEnforcer.class).error("quota counter failed on {}", s.counter(), e);
+        f = Future.succeededFuture(Take.unavailableNow());
+      }
       if (!f.isComplete()) {
         int next = i + 1;
         f.onComplete(ar -> {

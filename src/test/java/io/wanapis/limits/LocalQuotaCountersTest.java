@@ -53,4 +53,12 @@ class LocalQuotaCountersTest {
     c.leave("c", "r3"); // an extra leave cannot make room for more than the maximum
     assertThat(c.inside("c")).isZero();
   }
+
+  @Test
+  void anAbsurdlyLargeLimitIsClampedNotAnError() {
+    LocalQuotaCounters c = new LocalQuotaCounters();
+    Window huge = Window.perMinute(100_000_000_000_000L, 1.0);
+    assertThat(c.takeNow("h", huge, 1_000_000).granted()).isTrue();
+    c.adjust("h", huge, -5);
+  }
 }
