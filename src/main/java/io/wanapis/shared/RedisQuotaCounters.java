@@ -38,10 +38,14 @@ import java.util.function.LongSupplier;
  * <p><b>Corrections</b> ({@link #adjust}) are settled against this instance's lease first; the
  * rest is accumulated per counter and flushed every 50 ms (one script call per counter touched).
  *
- * <p><b>Concurrency</b> ({@link #enter}/{@link #leave}) costs one Redis round trip per request:
- * a sorted set per key (member = request id, score = expiry in server time); a script drops
- * expired entries, counts and adds, so a dead instance's places free themselves after
- * {@code leaseMillis}.
+ * <p><b>Concurrency</b> ({@link #enter}/{@link #leave}) is leased too: a hash per counter holds,
+ * per instance, the places it leased and when they expire (server time). An instance enters from
+ * its own places without a round trip and asks for more (one place plus about a quarter of its
+ * recent peak, at most 0.5 % of the limit) only when they are all in use; spare places go back
+ * after 300 ms without use; a heartbeat every second keeps held places alive, so an instance that
+ * died gives its places back after {@value #PLACES_TTL_MS} ms. The places of all instances never
+ * add up to more than the limit; small limits (under 200) lease one place at a time and give it
+ * back on leave, so they stay exact.
  *
  * <p><b>Redis down</b> (or a command timing out): fail-open answers from a
  * {@link LocalQuotaCounters} (each instance then enforces the full limit on its own); fail-closed
@@ -125,17 +129,68 @@ public final class RedisQuotaCounters implements QuotaCounters {
       return used
       """;
 
-  // KEYS[1] sorted set; ARGV max, member, lease ms -> {entered, free places after}
-  private static final String ENTER = """
-      local max = tonumber(ARGV[1]); local lease = tonumber(ARGV[3])
+  // Concurrency places are leased too. KEYS[1] hash: instance id -> "places:expiry ms" (server time).
+  // ARGV max, instance, need, want, ttl ms -> {places granted, free places left}. Expired holders
+  // (an instance that died) are dropped first, so their places come back after the ttl.
+  private static final String LEASE_PLACES = """
+      local max = tonumber(ARGV[1]); local me = ARGV[2]; local need = tonumber(ARGV[3]); local want = tonumber(ARGV[4])
+      local ttl = tonumber(ARGV[5])
       local t = redis.call('TIME'); local now = tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000)
-      redis.call('ZREMRANGEBYSCORE', KEYS[1], '-inf', now)
-      local n = redis.call('ZCARD', KEYS[1])
-      if n >= max then return {0, 0} end
-      redis.call('ZADD', KEYS[1], now + lease, ARGV[2])
-      if redis.call('PTTL', KEYS[1]) < lease + 1000 then redis.call('PEXPIRE', KEYS[1], lease + 1000) end
-      return {1, max - n - 1}
+      local all = redis.call('HGETALL', KEYS[1]); local held = 0; local mine = 0
+      for i = 1, #all, 2 do
+        local n, exp = string.match(all[i + 1], '^(%-?%d+):(%d+)$')
+        n = tonumber(n); exp = tonumber(exp)
+        if exp == nil or exp < now then redis.call('HDEL', KEYS[1], all[i])
+        elseif all[i] == me then mine = n
+        else held = held + n end
+      end
+      local free = max - held - mine
+      local grant = 0
+      if free >= need then grant = free; if grant > want then grant = want end end
+      mine = mine + grant
+      if mine > 0 then redis.call('HSET', KEYS[1], me, mine .. ':' .. (now + ttl)) else redis.call('HDEL', KEYS[1], me) end
+      redis.call('PEXPIRE', KEYS[1], ttl + 1000)
+      return {grant, free - grant}
       """;
+
+  // KEYS[1] hash as above; ARGV instance, places given back (>= 0), ttl ms -> places still held.
+  // Also the heartbeat (0 given back) that keeps an instance's places from expiring.
+  private static final String RETURN_PLACES = """
+      local me = ARGV[1]; local back = tonumber(ARGV[2]); local ttl = tonumber(ARGV[3])
+      local t = redis.call('TIME'); local now = tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000)
+      local v = redis.call('HGET', KEYS[1], me)
+      local mine = 0
+      if v then mine = tonumber(string.match(v, '^(%-?%d+):')) or 0 end
+      mine = mine - back
+      if mine > 0 then
+        redis.call('HSET', KEYS[1], me, mine .. ':' .. (now + ttl)); redis.call('PEXPIRE', KEYS[1], ttl + 1000)
+      else redis.call('HDEL', KEYS[1], me); mine = 0 end
+      return mine
+      """;
+
+  /** How long leased places survive without a heartbeat (an instance that died gives them back then). */
+  static final long PLACES_TTL_MS = 3_000;
+  static final long HEARTBEAT_NANOS = 1_000_000_000L;
+
+  /** This instance's places of one concurrency counter. Guarded by its own monitor. */
+  static final class Places {
+    final String key;
+    final int max;
+    long held; // leased from Redis
+    long inside; // requests in flight here
+    long lastUse;
+    long lastBeat;
+    Future<Boolean> inflight;
+    int waiting; // enters waiting for the lease in flight
+    double peak; // recent peak of inside, for the chunk size
+
+    Places(String key, int max, long now) {
+      this.key = key;
+      this.max = max;
+      this.lastUse = now;
+      this.lastBeat = now;
+    }
+  }
 
   /** This instance's share of one counter. Guarded by its own monitor. */
   static final class Lease {
@@ -173,7 +228,10 @@ public final class RedisQuotaCounters implements QuotaCounters {
   private final SharedRedis.Script adjustMinute;
   private final SharedRedis.Script takeDay;
   private final SharedRedis.Script adjustDay;
-  private final SharedRedis.Script enter;
+  private final SharedRedis.Script leasePlaces;
+  private final SharedRedis.Script returnPlaces;
+  private final Map<String, Places> places = new ConcurrentHashMap<>();
+  private final String instanceId = java.util.UUID.randomUUID().toString();
   private final Map<String, Lease> leases = new ConcurrentHashMap<>();
   private final Map<String, PendingAdjust> pending = new ConcurrentHashMap<>();
   private final Set<String> localEntries = ConcurrentHashMap.newKeySet();
@@ -191,7 +249,8 @@ public final class RedisQuotaCounters implements QuotaCounters {
     this.adjustMinute = redis.script(ADJUST_MINUTE);
     this.takeDay = redis.script(TAKE_DAY);
     this.adjustDay = redis.script(ADJUST_DAY);
-    this.enter = redis.script(ENTER);
+    this.leasePlaces = redis.script(LEASE_PLACES);
+    this.returnPlaces = redis.script(RETURN_PLACES);
     this.timer = redis.vertx().setPeriodic(FLUSH_MS, t -> housekeeping());
   }
 
@@ -392,12 +451,95 @@ public final class RedisQuotaCounters implements QuotaCounters {
 
   @Override
   public Future<Take> enter(String key, int max, String requestId, long leaseMillis) {
+    return enter(key, max, requestId, leaseMillis, 0);
+  }
+
+  private Future<Take> enter(String key, int max, String requestId, long leaseMillis, int tries) {
     if (!redis.up()) return Future.succeededFuture(enterDown(key, max, requestId, leaseMillis));
-    return redis.eval(enter, List.of(PREFIX + "c:" + key), List.of(Integer.toString(max), requestId, Long.toString(leaseMillis)))
-        .map(r -> r.get(0).toLong() == 1
-            ? new Take(true, r.get(1).toLong(), 0, 0, false)
-            : new Take(false, 0, 0, 1_000_000_000L, false))
-        .otherwise(e -> enterDown(key, max, requestId, leaseMillis));
+    Places pl = placesFor(key, max);
+    Future<Boolean> wait;
+    synchronized (pl) {
+      long now = nanoTime.getAsLong();
+      if (pl.inside < pl.held) { // a place leased earlier: no round trip
+        pl.inside++;
+        pl.lastUse = now;
+        pl.peak = Math.max(pl.peak, pl.inside);
+        return Future.succeededFuture(new Take(true, pl.held - pl.inside, 0, 0, false));
+      }
+      pl.waiting++;
+      wait = pl.inflight;
+      if (wait == null) {
+        wait = leaseMore(pl);
+        pl.inflight = wait.isComplete() ? null : wait;
+      }
+    }
+    Context caller = Vertx.currentContext();
+    Promise<Take> p = Promise.promise();
+    wait.onComplete(ar -> {
+      synchronized (pl) {
+        pl.waiting--;
+      }
+      Runnable again = () -> {
+        if (ar.failed()) {
+          p.complete(enterDown(key, max, requestId, leaseMillis));
+          return;
+        }
+        synchronized (pl) {
+          if (pl.inside < pl.held) {
+            pl.inside++;
+            pl.lastUse = nanoTime.getAsLong();
+            pl.peak = Math.max(pl.peak, pl.inside);
+            p.complete(new Take(true, pl.held - pl.inside, 0, 0, false));
+            return;
+          }
+        }
+        // others waiting with us took what came in: ask again (a few times), unless Redis had no more
+        if (tries < 3 && ar.result() != null && ar.result()) {
+          enter(key, max, requestId, leaseMillis, tries + 1).onComplete(p);
+          return;
+        }
+        p.complete(new Take(false, 0, 0, 1_000_000_000L, false)); // every place is taken, here or elsewhere
+      };
+      if (caller == null || caller == Vertx.currentContext()) again.run();
+      else caller.runOnContext(v -> again.run());
+    });
+    return p.future();
+  }
+
+  /**
+   * Leases one place plus a chunk: about the recent peak of requests in flight here beyond those
+   * held, at most 0.5 % of the limit; small limits (under 200) lease exactly one place, so they
+   * stay exact (and places go back as soon as they are free).
+   */
+  private Future<Boolean> leaseMore(Places pl) {
+    long ceiling = pl.max / CHUNK_DIVISOR;
+    long extra = ceiling < 1 ? 0 : Math.min(ceiling, Math.max(pl.waiting, (long) Math.ceil(pl.peak * 0.25)));
+    return redis.eval(leasePlaces, List.of(PREFIX + "c:" + pl.key),
+            List.of(Integer.toString(pl.max), instanceId, "1", Long.toString(1 + extra), Long.toString(PLACES_TTL_MS)))
+        .transform(ar -> {
+          synchronized (pl) {
+            pl.inflight = null;
+            if (ar.failed()) return Future.failedFuture(ar.cause());
+            long granted = ar.result().get(0).toLong();
+            pl.held += granted;
+            pl.lastBeat = nanoTime.getAsLong();
+            return Future.succeededFuture(granted > 0);
+          }
+        });
+  }
+
+  private Places placesFor(String key, int max) {
+    Places pl = places.get(key);
+    if (pl != null && pl.max == max) return pl;
+    Places fresh = new Places(key, max, nanoTime.getAsLong());
+    Places old = places.put(key, fresh);
+    if (old != null) {
+      synchronized (old) { // the limit changed: requests inside keep their places until they leave
+        fresh.held = old.held;
+        fresh.inside = old.inside;
+      }
+    }
+    return fresh;
   }
 
   private Take enterDown(String key, int max, String requestId, long leaseMillis) {
@@ -414,8 +556,23 @@ public final class RedisQuotaCounters implements QuotaCounters {
       fallback.leave(key, requestId);
       return;
     }
-    // fire and forget: if it is lost the entry expires after its lease
-    redis.send(Request.cmd(Command.ZREM).arg(PREFIX + "c:" + key).arg(requestId));
+    Places pl = places.get(key);
+    if (pl == null) return;
+    long giveBack = 0;
+    synchronized (pl) {
+      if (pl.inside > 0) pl.inside--;
+      pl.lastUse = nanoTime.getAsLong();
+      if (pl.max / CHUNK_DIVISOR < 1 && pl.held > pl.inside) { // small limit: exact, the place goes back now
+        giveBack = pl.held - pl.inside;
+        pl.held = pl.inside;
+      }
+    }
+    if (giveBack > 0) returnPlaces(pl.key, giveBack);
+  }
+
+  private void returnPlaces(String key, long n) {
+    redis.eval(returnPlaces, List.of(PREFIX + "c:" + key), List.of(instanceId, Long.toString(n), Long.toString(PLACES_TTL_MS)))
+        .onFailure(e -> { /* the places expire after PLACES_TTL_MS without heartbeats */ });
   }
 
   /** Every 50 ms: flush corrections, give back idle lease remainders, forget long-idle counters. */
@@ -438,6 +595,25 @@ public final class RedisQuotaCounters implements QuotaCounters {
         if (l.available == 0 && now - l.lastUse > 120_000_000_000L) leases.remove(l.key, l);
       }
     }
+    for (Places pl : places.values()) {
+      long back = 0;
+      boolean beat = false;
+      synchronized (pl) {
+        if (pl.inflight != null) continue;
+        if (pl.held > pl.inside && now - pl.lastUse > IDLE_RETURN_NANOS) { // spare places go back when idle
+          back = pl.held - pl.inside;
+          pl.held = pl.inside;
+          pl.peak = pl.inside;
+        }
+        if (pl.held > 0 && now - pl.lastBeat > HEARTBEAT_NANOS) {
+          beat = true;
+          pl.lastBeat = now;
+        }
+        pl.peak *= 0.98; // forget old peaks slowly
+        if (pl.held == 0 && pl.inside == 0 && now - pl.lastUse > 120_000_000_000L) places.remove(pl.key, pl);
+      }
+      if (back > 0 || beat) returnPlaces(pl.key, back); // also the heartbeat that keeps held places alive
+    }
   }
 
   private void giveBack(Lease l) {
@@ -454,6 +630,23 @@ public final class RedisQuotaCounters implements QuotaCounters {
             Long.toString(delta)))
         : redis.eval(adjustDay, List.of(PREFIX + "d:" + key), List.of(Long.toString(delta), Long.toString(day)));
     f.onFailure(e -> { /* counted by SharedRedis; a lost correction is within the documented bound */ });
+  }
+
+  /** Stops without giving anything back, as a process that died would (tests). */
+  void crashForTests() {
+    redis.vertx().cancelTimer(timer);
+    leases.clear();
+    places.clear();
+    pending.clear();
+  }
+
+  /** Concurrency places this instance holds for a counter, in use or spare (tests). */
+  long placesHeld(String key) {
+    Places pl = places.get(key);
+    if (pl == null) return 0;
+    synchronized (pl) {
+      return pl.held;
+    }
   }
 
   /** Units this instance holds for a counter (tests). */
@@ -474,6 +667,14 @@ public final class RedisQuotaCounters implements QuotaCounters {
         if (a != null && a.delta() != 0) sendAdjust(key, a.window(), a.delta(), -1);
       }
       for (Lease l : leases.values()) giveBack(l);
+      for (Places pl : places.values()) {
+        long held;
+        synchronized (pl) {
+          held = pl.held;
+          pl.held = 0;
+        }
+        if (held > 0) returnPlaces(pl.key, held);
+      }
     }
   }
 }

@@ -1,0 +1,175 @@
+#!/usr/bin/env bash
+# What metering and quotas cost: the gateway's throughput with each feature on versus off, in one
+# run, against a cheap fixed-answer upstream (nginx), so the gateway's own work dominates.
+#
+#   bash bench/features.sh
+#
+# Four gateway processes in front of the same nginx upstream, each called with its own virtual key:
+#   off             no ledger, no metrics, no budget, no limits (records are still priced)
+#   metering+budget ledger to SQLite, Prometheus metrics, a hard monthly budget on the key     (issue 5)
+#   limits-memory   the key on a plan (rpm, tpm, rpd, tpd, max_concurrent) and its team with rpm
+#                   and tpm, all far above the load, so every request takes and settles them    (issue 8)
+#   limits-redis    the same, counted in a real redis-server shared through leases              (issue 8)
+# wrk, 2 threads, 64 connections, non-stream chat; warm-up, then ROUNDS rounds of ROUND_S seconds
+# with the order of the variants rotating per round; medians compared. Results go into
+# docs/benchmarks.md (section "Features on versus off") and bench/results/features/.
+#
+# Settings (environment): ROUNDS (default 5), ROUND_S (default 8), BENCH_SKIP_BUILD=1,
+# GATEWAY_JVM_OPTS (default -Xmx256m -XX:+UseParallelGC), BENCH_QUICK=1 (2 short rounds, docs untouched).
+set -euo pipefail
+
+ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
+JAR=$ROOT/target/wanapis.jar
+DOC=$ROOT/docs/benchmarks.md
+GATEWAY_JVM_OPTS=${GATEWAY_JVM_OPTS:--Xmx256m -XX:+UseParallelGC}
+MASTER=sk-bench-master
+ROUNDS=${ROUNDS:-5}; ROUND_S=${ROUND_S:-8}; WARMUP_S=10
+if [[ ${BENCH_QUICK:-0} == 1 ]]; then ROUNDS=2; ROUND_S=3; WARMUP_S=3; fi
+VARIANTS=(off metering+budget limits-memory limits-redis)
+
+log() { printf '[features %s] %s\n' "$(date +%H:%M:%S)" "$*" >&2; }
+die() { log "ERROR: $*"; exit 1; }
+
+WORK=$(mktemp -d /tmp/wanapis-features.XXXXXX)
+chmod 755 "$WORK"
+PIDS=()
+cleanup() {
+  local code=$? p
+  trap - EXIT INT TERM
+  for p in "${PIDS[@]}"; do kill -TERM "$p" 2>/dev/null || true; done
+  sleep 1
+  for p in "${PIDS[@]}"; do kill -KILL "$p" 2>/dev/null || true; done
+  mkdir -p "$ROOT/bench/results/features"
+  cp "$WORK"/*.txt "$WORK"/*.log "$WORK"/*.yaml "$ROOT/bench/results/features/" 2>/dev/null || true
+  rm -rf "$WORK"
+  exit $code
+}
+trap cleanup EXIT
+trap 'exit 130' INT TERM
+
+start() { local name=$1; shift; "$@" > "$WORK/$name.log" 2>&1 & STARTED_PID=$!; PIDS+=("$STARTED_PID"); }
+wait_http() {
+  local url=$1 pid=$2
+  for _ in $(seq 300); do
+    kill -0 "$pid" 2>/dev/null || return 1
+    curl -s -o /dev/null --max-time 1 "$url" && return 0
+    sleep 0.1
+  done
+  return 1
+}
+
+for t in wrk python3 curl java redis-server; do command -v $t > /dev/null || die "$t is needed (apt-get install wrk nginx-light redis-server)"; done
+NGINX=$(command -v nginx || echo /usr/sbin/nginx)
+[[ -x $NGINX ]] || die "nginx is needed"
+ulimit -n 65536 2>/dev/null || true
+if [[ ${BENCH_SKIP_BUILD:-0} != 1 ]]; then
+  log "building target/wanapis.jar"
+  (cd "$ROOT" && flock /tmp/wanapis-mvn.lock mvn -o -B -q package -DskipTests) > "$WORK/build.log" 2>&1 || { cat "$WORK/build.log" >&2; die "build failed"; }
+fi
+
+read -r UP_PORT PX_PORT REDIS_PORT P0 P1 P2 P3 <<< "$(python3 "$ROOT/bench/bench.py" ports 7 | tr '\n' ' ')"
+PORTS=("$P0" "$P1" "$P2" "$P3")
+python3 "$ROOT/bench/bench.py" fixtures "$ROOT" "$WORK"
+python3 "$ROOT/bench/bench.py" nginx "$WORK" "$UP_PORT" "$PX_PORT"
+start nginx-upstream "$NGINX" -p "$WORK" -c "$WORK/upstream.conf" -g 'daemon off;'; UP_PID=$STARTED_PID
+wait_http "http://127.0.0.1:$UP_PORT/v1/chat/completions" "$UP_PID" || die "nginx upstream did not start"
+start redis redis-server --port "$REDIS_PORT" --bind 127.0.0.1 --save '' --appendonly no; REDIS_PID=$STARTED_PID
+for _ in $(seq 50); do redis-cli -p "$REDIS_PORT" ping 2>/dev/null | grep -q PONG && break; sleep 0.1; done
+
+PLANS='plans: [{name: bench, rpm: 100000000, tpm: 100000000000, rpd: 100000000000, tpd: 100000000000000, max_concurrent: 100000}]'
+for i in "${!VARIANTS[@]}"; do
+  v=${VARIANTS[$i]}
+  f="$WORK/$v.yaml"
+  {
+    echo "master_key: $MASTER"
+    echo "data_dir: $WORK/data-$v"
+    echo "access_log: {path: \"off\"}"
+    echo "providers: [{name: up, type: openai-compatible, base_url: \"http://127.0.0.1:$UP_PORT/v1\", api_key: none}]"
+    echo "models: [{name: gpt-4o-mini, deployments: [{provider: up}]}]"
+    case $v in
+      off) echo "usage: {ledger: false}"; echo "metrics: {enabled: false}" ;;
+      metering+budget) ;;
+      limits-memory) echo "usage: {ledger: false}"; echo "metrics: {enabled: false}"; echo "$PLANS" ;;
+      limits-redis) echo "usage: {ledger: false}"; echo "metrics: {enabled: false}"; echo "$PLANS"; echo "redis: {url: \"redis://127.0.0.1:$REDIS_PORT\"}" ;;
+    esac
+  } > "$f"
+  # shellcheck disable=SC2086
+  start "gateway-$v" java $GATEWAY_JVM_OPTS -jar "$JAR" serve --config "$f" --port "${PORTS[$i]}"
+  wait_http "http://127.0.0.1:${PORTS[$i]}/health/ready" "$STARTED_PID" || die "gateway $v did not start (see $WORK/gateway-$v.log)"
+  admin() { curl -sf -H "authorization: Bearer $MASTER" -H 'content-type: application/json' -d "$2" "http://127.0.0.1:${PORTS[$i]}$1"; }
+  case $v in
+    off) body='{"name":"bench"}' ;;
+    metering+budget) body='{"name":"bench"}' ;;
+    *) admin /admin/teams '{"name":"bench-team","limits":{"rpm":100000000,"tpm":100000000000}}' > /dev/null || die "team"
+       body='{"name":"bench","team":"bench-team","limits":{"plan":"bench"}}' ;;
+  esac
+  created=$(admin /admin/keys "$body") || die "no key from $v"
+  key=$(python3 -c 'import json,sys; print(json.loads(sys.argv[1])["key"])' "$created")
+  if [[ $v == metering+budget ]]; then
+    kid=$(python3 -c 'import json,sys; print(json.loads(sys.argv[1])["id"])' "$created")
+    admin /admin/budgets "{\"key\":\"$kid\",\"period\":\"month\",\"limit_usd\":1000000,\"hard\":true}" > /dev/null || die "budget"
+  fi
+  sed "s/Bearer $MASTER/Bearer $key/" "$WORK/chat.lua" > "$WORK/chat-$v.lua"
+  got=$(curl -s -o /dev/null -w '%{http_code}' -H "authorization: Bearer $key" -H 'content-type: application/json' \
+    --data-binary @"$WORK/chat-request.json" "http://127.0.0.1:${PORTS[$i]}/v1/chat/completions")
+  [[ $got == 200 ]] || die "$v answered $got"
+done
+
+log "warming up (${WARMUP_S}s each)"
+for i in "${!VARIANTS[@]}"; do
+  wrk -t2 -c64 -d${WARMUP_S}s -s "$WORK/chat-${VARIANTS[$i]}.lua" "http://127.0.0.1:${PORTS[$i]}/v1/chat/completions" > /dev/null
+done
+RES=$WORK/features.txt
+: > "$RES"
+for r in $(seq "$ROUNDS"); do
+  for k in "${!VARIANTS[@]}"; do
+    i=$(( (k + r) % ${#VARIANTS[@]} ))
+    v=${VARIANTS[$i]}
+    out=$(wrk -t2 -c64 -d${ROUND_S}s --timeout 10s -s "$WORK/chat-$v.lua" "http://127.0.0.1:${PORTS[$i]}/v1/chat/completions")
+    line=$(grep '^RESULT' <<< "$out" | sed 's/^RESULT //')
+    echo "round=$r variant=$v $line" >> "$RES"
+    log "round $r $v: $(grep -o 'rps=[0-9.]*' <<< "$line") $(grep -o 'non2xx=[0-9]*' <<< "$line")"
+  done
+done
+ledger=$(sqlite3 "$WORK/data-metering+budget/wanapis.db" 'select count(*) from usage_records' 2>/dev/null || echo "?")
+redis_keys=$(redis-cli -p "$REDIS_PORT" dbsize 2>/dev/null || echo "?")
+
+REPORT=$(python3 - "$RES" "$ledger" "$redis_keys" <<'EOF'
+import sys, statistics, collections
+rows = [dict(kv.split("=", 1) for kv in l.split()) for l in open(sys.argv[1]) if l.strip()]
+by = collections.OrderedDict()
+for r in rows: by.setdefault(r["variant"], []).append(float(r["rps"]))
+errs = collections.Counter()
+for r in rows: errs[r["variant"]] += int(r["errors"]) + int(r["non2xx"])
+off = statistics.median(by["off"])
+target = {"metering+budget": 5, "limits-memory": 5, "limits-redis": 15}
+print("| variant | median req/s | rounds (req/s) | vs off | target | errors |")
+print("|---|--:|---|--:|---|--:|")
+for v, rates in by.items():
+    m = statistics.median(rates)
+    diff = (off - m) / off * 100
+    t = target.get(v)
+    verdict = "" if t is None else ("within %d %%: **PASS**" % t if diff <= t else "within %d %%: **MISS**" % t)
+    print("| %s | %.0f | %s | %s | %s | %d |" % (v, m, ", ".join("%.0f" % x for x in rates),
+          "—" if v == "off" else "%+.1f %%" % (-diff), verdict, errs[v]))
+print()
+print("Ledger rows written by metering+budget: %s. Keys in Redis after the run: %s." % (sys.argv[2], sys.argv[3]))
+EOF
+)
+echo "$REPORT"
+if [[ ${BENCH_QUICK:-0} != 1 ]]; then
+  MACHINE="$(nproc) CPUs ($(grep -m1 'model name' /proc/cpuinfo | sed 's/.*: //' | awk '{print $1, $2, $3}')), $(awk '/MemTotal/ {printf "%.1f GiB", $2/1048576}' /proc/meminfo), kernel $(uname -r), $(java -version 2>&1 | head -1)"
+  SECTION=$(printf '<!-- features:start (written by bench/features.sh) -->\n### Last run: %s\n\nMachine: %s. Commit %s. %d rounds of %d s per variant, wrk -t2 -c64, order rotating.\n\n%s\n<!-- features:end -->' \
+    "$(date -u +%Y-%m-%dT%H:%MZ)" "$MACHINE" "$(cd "$ROOT" && git rev-parse --short HEAD)" "$ROUNDS" "$ROUND_S" "$REPORT")
+  python3 - "$DOC" "$SECTION" <<'EOF'
+import sys, re
+doc, section = sys.argv[1], sys.argv[2]
+s = open(doc).read()
+if "<!-- features:start" in s:
+    s = re.sub(r"<!-- features:start.*?<!-- features:end -->", lambda m: section, s, flags=re.S)
+else:
+    s += "\n" + section + "\n"
+open(doc, "w").write(s)
+EOF
+  log "wrote docs/benchmarks.md"
+fi
