@@ -10,7 +10,8 @@
 #   limits-memory   the key on a plan (rpm, tpm, rpd, tpd, max_concurrent) and its team with rpm
 #                   and tpm, all far above the load, so every request takes and settles them    (issue 8)
 #   limits-redis    the same, counted in a real redis-server shared through leases              (issue 8)
-# wrk, 2 threads, 64 connections, non-stream chat; warm-up, then ROUNDS rounds of ROUND_S seconds
+# wrk, 2 threads, 64 connections, non-stream chat, each request with a different user message;
+# warm-up, then ROUNDS rounds of ROUND_S seconds
 # with the order of the variants rotating per round; medians compared. Results go into
 # docs/benchmarks.md (section "Features on versus off") and bench/results/features/.
 #
@@ -22,6 +23,8 @@ ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 JAR=$ROOT/target/wanapis.jar
 DOC=$ROOT/docs/benchmarks.md
 GATEWAY_JVM_OPTS=${GATEWAY_JVM_OPTS:--Xmx256m -XX:+UseParallelGC}
+# FEATURES_JFR=1: a JFR profile of each gateway, kept in bench/results/features/<variant>.jfr
+FEATURES_JFR=${FEATURES_JFR:-0}
 MASTER=sk-bench-master
 ROUNDS=${ROUNDS:-5}; ROUND_S=${ROUND_S:-8}; WARMUP_S=10
 if [[ ${BENCH_QUICK:-0} == 1 ]]; then ROUNDS=2; ROUND_S=3; WARMUP_S=3; fi
@@ -37,10 +40,10 @@ cleanup() {
   local code=$? p
   trap - EXIT INT TERM
   for p in "${PIDS[@]}"; do kill -TERM "$p" 2>/dev/null || true; done
-  sleep 1
+  sleep 3 # gateways drain and write their JFR files
   for p in "${PIDS[@]}"; do kill -KILL "$p" 2>/dev/null || true; done
   mkdir -p "$ROOT/bench/results/features"
-  cp "$WORK"/*.txt "$WORK"/*.log "$WORK"/*.yaml "$ROOT/bench/results/features/" 2>/dev/null || true
+  cp "$WORK"/*.txt "$WORK"/*.log "$WORK"/*.yaml "$WORK"/*.jfr "$ROOT/bench/results/features/" 2>/dev/null || true
   rm -rf "$WORK"
   exit $code
 }
@@ -94,7 +97,8 @@ for i in "${!VARIANTS[@]}"; do
     esac
   } > "$f"
   # shellcheck disable=SC2086
-  start "gateway-$v" java $GATEWAY_JVM_OPTS -jar "$JAR" serve --config "$f" --port "${PORTS[$i]}"
+  jfr=""; [[ $FEATURES_JFR == 1 ]] && jfr="-XX:StartFlightRecording=filename=$WORK/$v.jfr,settings=profile"
+  start "gateway-$v" java $GATEWAY_JVM_OPTS $jfr -jar "$JAR" serve --config "$f" --port "${PORTS[$i]}"
   wait_http "http://127.0.0.1:${PORTS[$i]}/health/ready" "$STARTED_PID" || die "gateway $v did not start (see $WORK/gateway-$v.log)"
   admin() { curl -sf -H "authorization: Bearer $MASTER" -H 'content-type: application/json' -d "$2" "http://127.0.0.1:${PORTS[$i]}$1"; }
   case $v in
@@ -110,6 +114,17 @@ for i in "${!VARIANTS[@]}"; do
     admin /admin/budgets "{\"key\":\"$kid\",\"period\":\"month\",\"limit_usd\":1000000,\"hard\":true}" > /dev/null || die "budget"
   fi
   sed "s/Bearer $MASTER/Bearer $key/" "$WORK/chat.lua" > "$WORK/chat-$v.lua"
+  # every request asks a different question (the system prompt stays): the prompt-token cache
+  # must not make the limited variants look better than real traffic would
+  cat >> "$WORK/chat-$v.lua" <<'LUA'
+local n = 0
+local template = wrk.body
+request = function()
+  n = n + 1
+  local body = string.gsub(template, "France%?", "France? Question " .. n .. " of the run.", 1)
+  return wrk.format(nil, nil, nil, body)
+end
+LUA
   got=$(curl -s -o /dev/null -w '%{http_code}' -H "authorization: Bearer $key" -H 'content-type: application/json' \
     --data-binary @"$WORK/chat-request.json" "http://127.0.0.1:${PORTS[$i]}/v1/chat/completions")
   [[ $got == 200 ]] || die "$v answered $got"
@@ -125,7 +140,7 @@ for r in $(seq "$ROUNDS"); do
   for k in "${!VARIANTS[@]}"; do
     i=$(( (k + r) % ${#VARIANTS[@]} ))
     v=${VARIANTS[$i]}
-    out=$(wrk -t2 -c64 -d${ROUND_S}s --timeout 10s -s "$WORK/chat-$v.lua" "http://127.0.0.1:${PORTS[$i]}/v1/chat/completions")
+    out=$(wrk -t2 -c64 -d${ROUND_S}s --timeout 10s -s "$WORK/chat-$v.lua" "http://127.0.0.1:${PORTS[$i]}/v1/chat/completions" 2>> "$WORK/wrk-errors-$v.log")
     line=$(grep '^RESULT' <<< "$out" | sed 's/^RESULT //')
     echo "round=$r variant=$v $line" >> "$RES"
     log "round $r $v: $(grep -o 'rps=[0-9.]*' <<< "$line") $(grep -o 'non2xx=[0-9]*' <<< "$line")"

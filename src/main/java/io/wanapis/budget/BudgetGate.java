@@ -16,9 +16,9 @@ import java.util.Locale;
 /**
  * The pipeline's budget step: before routing, reserve an estimate of the request's cost against
  * every budget of its key, team and project, or refuse it. The estimate is priced at the most
- * expensive deployment of the route (routing has not chosen yet) from prompt tokens counted with
- * the tokenizer (over the whole body: JSON syntax makes it an over-count, which is the safe side)
- * plus {@code max_tokens}, or {@code usage.reserve_output_tokens} when the request sets none.
+ * expensive deployment of the route (routing has not chosen yet) from the prompt estimated as a
+ * third of the body's bytes (JSON syntax and English text make it an over-count, the safe side;
+ * tokenizing would be the largest cost of a budgeted request) plus {@code max_tokens}, or {@code usage.reserve_output_tokens} when the request sets none.
  */
 public final class BudgetGate {
   private final BudgetBook book;
@@ -43,7 +43,9 @@ public final class BudgetGate {
   }
 
   double estimate(InboundCall call, ModelRoute route) {
-    long prompt = call.promptTokenEstimate(); // shared with the TPM reservation: tokenized once
+    // a third of the body's bytes: an over-count for English and code, close for CJK text, and free;
+    // the bound on overspend is the in-flight reservations' error either way (docs/budgets.md)
+    long prompt = call.bodyLength() / 3;
     long max = call.peek().hasMaxTokens() ? BodyFields.read(call.body(), call.bodyLength()).maxTokens() : -1;
     long out = "embeddings".equals(call.endpoint().id()) ? 0 : max >= 0 ? max : defaultOutputTokens;
     double worst = 0;

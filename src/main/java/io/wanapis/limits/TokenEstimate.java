@@ -4,9 +4,7 @@ import io.wanapis.providers.InboundCall;
 
 /**
  * The tokens a request reserves against a TPM limit before it is sent: the prompt counted with
- * the o200k tokenizer over the request body (the JSON syntax makes this a slight overestimate,
- * which errs on the safe side; bodies over 8 KiB: a third of their bytes, see
- * {@link InboundCall#promptTokenEstimate()}), plus {@code max_tokens} when given, else the plan's max_tokens cap,
+ * the o200k tokenizer over the body's texts (see {@link PromptTokens}), plus {@code max_tokens} when given, else the plan's max_tokens cap,
  * else {@value #DEFAULT_OUTPUT}.
  * Only computed for keys that have a TPM limit.
  */

@@ -47,21 +47,14 @@ public final class InboundCall {
   private long promptEstimate = -1;
 
   /**
-   * The prompt's size in tokens for reservations (budgets, TPM), computed once per request: the
-   * o200k tokenizer over the body (the JSON syntax makes it a slight overestimate) up to
-   * {@value #TOKENIZE_LIMIT} bytes; above that a third of the byte count, since tokenizing a
-   * large body would hold the event loop (about 0.1 µs per byte here).
+   * The prompt's tokens for a TPM reservation, computed once per request (see
+   * {@link io.wanapis.limits.PromptTokens}: the tokenizer over the body's texts, with a cache of
+   * the texts seen before).
    */
   public long promptTokenEstimate() {
-    if (promptEstimate < 0) {
-      promptEstimate = bodyLength <= TOKENIZE_LIMIT
-          ? io.wanapis.usage.TokenCounter.count(new String(body, 0, bodyLength, java.nio.charset.StandardCharsets.UTF_8))
-          : bodyLength / 3;
-    }
+    if (promptEstimate < 0) promptEstimate = io.wanapis.limits.PromptTokens.count(body, bodyLength);
     return promptEstimate;
   }
-
-  public static final int TOKENIZE_LIMIT = 8192;
 
   private String tenant;
   private int weight = 1;

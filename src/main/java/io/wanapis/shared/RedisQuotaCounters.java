@@ -494,7 +494,7 @@ public final class RedisQuotaCounters implements QuotaCounters {
           }
         }
         // others waiting with us took what came in: ask again (a few times), unless Redis had no more
-        if (tries < 3 && ar.result() != null && ar.result()) {
+        if (tries < 8 && ar.result() != null && ar.result()) {
           enter(key, max, requestId, leaseMillis, tries + 1).onComplete(p);
           return;
         }
