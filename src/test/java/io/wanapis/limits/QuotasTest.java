@@ -119,6 +119,17 @@ class QuotasTest {
           assertThat(e.headers().values("x-wanapis-limit")).containsExactly("model:" + k.id() + "/gpt-4o:rpm");
         });
     for (int i = 0; i < 3; i++) client.chat().completions().create(hello("gpt-4o-mini"));
+    // tokens per minute on one model of a key: reserved like any TPM, headers show it
+    AdminHttp.Reply t = admin.createKey("{\"name\":\"per-model-tpm\",\"limits\":{\"models\":{\"gpt-4*\":{\"tpm\":300}}}}");
+    OpenAIClient tc = gw.sdk(t.secret());
+    HttpResponseFor<ChatCompletion> ok = tc.chat().completions().withRawResponse().create(hello("gpt-4o"));
+    assertThat(ok.headers().values("x-ratelimit-limit-tokens")).containsExactly("300");
+    assertThatThrownBy(() -> tc.chat().completions().create(
+        ChatCompletionCreateParams.builder().model("gpt-4o-mini").addUserMessage("hi").maxCompletionTokens(400).build()))
+        .isInstanceOfSatisfying(RateLimitException.class, e -> {
+          assertThat(e.getMessage()).contains("Request too large").contains("model 'gpt-4*'").contains("300 tokens per minute");
+          assertThat(e.headers().values("x-wanapis-limit")).containsExactly("model:" + t.id() + "/gpt-4*:too_large");
+        });
   }
 
   @Test
