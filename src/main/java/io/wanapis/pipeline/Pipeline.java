@@ -35,7 +35,7 @@ public final class Pipeline {
     if (usage != null && usage.budgets() != null) {
       ApiError refused = usage.budgets().reserve(principal, call, route);
       if (refused != null) {
-        if (usage.metrics() != null) usage.metrics().budgetRefused();
+        if (usage.metrics() != null && refused.status() == 429) usage.metrics().budgetRefused();
         if (refused.retryAfterSeconds() != null) req.response().putHeader("retry-after", refused.retryAfterSeconds());
         reject(req, call, principal, refused, startNanos);
         return;

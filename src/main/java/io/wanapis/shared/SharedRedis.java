@@ -314,7 +314,8 @@ public final class SharedRedis implements AutoCloseable {
     if (!Boolean.FALSE.equals(loggedUp)) {
       log.warn("redis {} is down ({}); {} until it is back", settings.redactedUrl(),
           cause == null ? "connection closed" : cause.getClass().getSimpleName() + ": " + cause.getMessage(),
-          settings.failOpen() ? "fail-open: limits are counted in this instance only" : "fail-closed: requests that need shared limits get 503");
+          settings.failOpen() ? "fail-open: limits and budgets are counted in this instance only"
+              : "fail-closed: requests that need shared limits or a hard budget get 503");
       loggedUp = false;
     }
   }
