@@ -146,6 +146,9 @@ public final class Gateway {
       if (sharedRedis != null) { // shared state (issue 8)
         rt.quotaCounters(redisCounters = new io.wanapis.shared.RedisQuotaCounters(sharedRedis));
         budgetSpend = new io.wanapis.shared.RedisBudgetSpend(sharedRedis, usage.budgets());
+        var redisCache = new io.wanapis.shared.RedisResponseCache(sharedRedis);
+        rt.cache().secondTier(redisCache);
+        if (usage.metrics() != null) redisCache.bindMetrics(usage.metrics().registry());
         if (usage.metrics() != null) sharedRedis.bindMetrics(usage.metrics().registry());
         if (keyChanges instanceof io.wanapis.shared.RedisKeyChanges rkc) {
           rkc.onResync(() -> keys.executor().run(() -> {
