@@ -64,6 +64,7 @@ public final class Gateway {
   private final AtomicBoolean quotaReloading = new AtomicBoolean();
   private io.wanapis.shared.SharedRedis sharedRedis; // shared state (issue 8): null without Redis
   private io.wanapis.shared.RedisQuotaCounters redisCounters;
+  private io.wanapis.shared.RedisBudgetSpend budgetSpend;
 
   public Gateway(Settings settings, String masterKey, SimulatorOptions simulatorOptions, List<UsageListener> extraListeners) {
     this.settings = settings;
@@ -144,6 +145,10 @@ public final class Gateway {
       }, rt::quotaCounters));
       if (sharedRedis != null) { // shared state (issue 8)
         rt.quotaCounters(redisCounters = new io.wanapis.shared.RedisQuotaCounters(sharedRedis));
+        budgetSpend = new io.wanapis.shared.RedisBudgetSpend(sharedRedis, usage.budgets());
+        var redisCache = new io.wanapis.shared.RedisResponseCache(sharedRedis);
+        rt.cache().secondTier(redisCache);
+        if (usage.metrics() != null) redisCache.bindMetrics(usage.metrics().registry());
         if (usage.metrics() != null) sharedRedis.bindMetrics(usage.metrics().registry());
         if (keyChanges instanceof io.wanapis.shared.RedisKeyChanges rkc) {
           rkc.onResync(() -> keys.executor().run(() -> {
@@ -223,6 +228,7 @@ public final class Gateway {
         .compose(v -> keys == null ? Future.<Void>succeededFuture() : keys.close().recover(e -> Future.succeededFuture()));
     return storeClosed.transform(ar0 -> {
       // shared state (issue 8): give unused leases back, then close the link
+      if (budgetSpend != null) budgetSpend.close();
       if (redisCounters != null) redisCounters.close();
       if (sharedRedis != null) sharedRedis.close();
       return vertx.close();

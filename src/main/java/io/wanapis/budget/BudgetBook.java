@@ -22,6 +22,12 @@ import java.util.function.LongSupplier;
  * therefore bounded by the sum over requests in flight of (real cost − reserved estimate), which
  * is zero whenever estimates are upper bounds (docs/budgets.md). The lock is held for a few
  * arithmetic operations per budget; no I/O ever happens under it.
+ *
+ * <p><b>Shared spend</b> (several instances, docs/shared-state.md): with a {@link SharedSpend},
+ * {@code spent} is {@code base + sending + unflushed}: the last total the shared store reported,
+ * plus this instance's settled costs not yet in that total. A syncer ({@code RedisBudgetSpend})
+ * takes the unflushed costs with {@link #takePending}, adds them to the shared total and reports
+ * the new total back with {@link #synced}. Reservations stay local; the decision never waits.
  */
 public final class BudgetBook implements UsageListener {
   /** One budget's running state. Guarded by the book's lock. */
@@ -31,6 +37,14 @@ public final class BudgetBook implements UsageListener {
     long periodEnd;
     double spent;
     double reserved;
+    /** Shared spend: the last total the store reported (at start: the ledger's sum). */
+    double base;
+    /** Shared spend: costs handed to the syncer, not yet in {@code base}. */
+    double sending;
+    /** Shared spend: costs settled here since the last hand-over. */
+    double unflushed;
+    /** When a request last reserved against this budget (epoch ms): such budgets are refreshed more often. */
+    long lastUse;
     final Set<Integer> fired = new HashSet<>();
 
     State(Budget budget, long now) {
@@ -44,6 +58,9 @@ public final class BudgetBook implements UsageListener {
       periodStart = budget.period().start(now);
       periodEnd = budget.period().end(now);
       spent = 0;
+      base = 0;
+      sending = 0;
+      unflushed = 0;
       fired.clear();
     }
   }
@@ -53,8 +70,32 @@ public final class BudgetBook implements UsageListener {
 
   private record Reservation(List<State> states, double amount) {}
 
+  /**
+   * Costs of one budget's current period to add to the shared total ({@code delta}, may be 0 for
+   * a plain read), and the total to start from when the store has none yet ({@code seed}: the
+   * last total known here, at start the ledger's sum).
+   */
+  public static final class Pending {
+    final State state;
+    public final String budgetId;
+    public final long periodStart;
+    public final long periodEnd;
+    public final double delta;
+    public final double seed;
+
+    Pending(State state, double delta) {
+      this.state = state;
+      this.budgetId = state.budget.id();
+      this.periodStart = state.periodStart;
+      this.periodEnd = state.periodEnd;
+      this.delta = delta;
+      this.seed = state.base;
+    }
+  }
+
   private final LongSupplier clock;
   private final AlertSink alerts;
+  private volatile SharedSpend shared;
   private final Map<String, State> byId = new LinkedHashMap<>();
   private final Map<String, List<State>> byTarget = new ConcurrentHashMap<>();
   private final Map<String, Reservation> inFlight = new ConcurrentHashMap<>();
@@ -64,6 +105,11 @@ public final class BudgetBook implements UsageListener {
   public BudgetBook(LongSupplier clock, AlertSink alerts) {
     this.clock = clock;
     this.alerts = alerts;
+  }
+
+  /** Shares the spend with other instances from now on (docs/shared-state.md). */
+  public void share(SharedSpend s) {
+    this.shared = s;
   }
 
   private static String target(Budget.Scope s, String id) {
@@ -78,6 +124,7 @@ public final class BudgetBook implements UsageListener {
     remove(b.id());
     State s = new State(b, clock.getAsLong());
     s.spent = spentThisPeriod;
+    s.base = spentThisPeriod;
     for (int t : b.thresholds()) if (s.spent >= b.limitUsd() * t / 100.0) s.fired.add(t);
     byId.put(b.id(), s);
     byTarget.computeIfAbsent(target(b.scope(), b.targetId()), k -> new ArrayList<>()).add(s);
@@ -115,8 +162,18 @@ public final class BudgetBook implements UsageListener {
     synchronized (this) {
       List<State> states = applicable(keyId, teamId, projectId);
       if (states.isEmpty()) return null;
+      SharedSpend sh = shared;
+      if (sh != null && !sh.available()) {
+        State hard = null;
+        for (State s : states) if (s.budget.hard()) hard = s;
+        if (hard != null) { // a hard budget decided without the other instances' spend
+          sh.decided();
+          if (!sh.failOpen()) return new BudgetRefusal(hard.budget, hard.spent, hard.reserved, estimate, hard.periodEnd, true);
+        }
+      }
       for (State s : states) {
         s.roll(now);
+        s.lastUse = now;
         if (s.budget.hard() && s.spent + s.reserved + estimate > s.budget.limitUsd()) {
           return new BudgetRefusal(s.budget, s.spent, s.reserved, estimate, s.periodEnd);
         }
@@ -153,18 +210,79 @@ public final class BudgetBook implements UsageListener {
         for (State s : applicable(r.keyId(), r.teamId(), r.projectId())) {
           s.roll(now);
           s.spent += r.costUsd();
-          for (int t : s.budget.thresholds()) {
-            if (!s.fired.contains(t) && s.spent >= s.budget.limitUsd() * t / 100.0) {
-              s.fired.add(t);
-              Budget b = s.budget;
-              due.add(new Alert(b.id(), b.scope().id(), b.targetId(), b.period().id(), s.periodStart, s.periodEnd, t, s.spent,
-                  b.limitUsd(), b.hard(), now));
-            }
-          }
+          s.unflushed += r.costUsd();
+          thresholds(s, now, due);
         }
       }
     }
-    for (Alert a : due) alerts.send(a); // outside the lock: the sink may log or enqueue
+    send(due);
+  }
+
+  /** Under the lock: the thresholds {@code s}'s spend has passed and not yet announced. */
+  private static void thresholds(State s, long now, List<Alert> due) {
+    for (int t : s.budget.thresholds()) {
+      if (!s.fired.contains(t) && s.spent >= s.budget.limitUsd() * t / 100.0) {
+        s.fired.add(t);
+        Budget b = s.budget;
+        due.add(new Alert(b.id(), b.scope().id(), b.targetId(), b.period().id(), s.periodStart, s.periodEnd, t, s.spent,
+            b.limitUsd(), b.hard(), now));
+      }
+    }
+  }
+
+  /** Outside the lock: the sink may log, enqueue, or ask the shared store whether another instance sent it. */
+  private void send(List<Alert> due) {
+    SharedSpend sh = shared;
+    for (Alert a : due) {
+      if (sh != null) sh.alert(a, alerts);
+      else alerts.send(a);
+    }
+  }
+
+  /**
+   * Shared spend: hands over the costs settled since the last call, for every budget that has
+   * some, plus (as reads, delta 0) every budget when {@code all}, or those reserved against since
+   * {@code hotSinceMs}. Each must be answered with {@link #synced} or {@link #unsynced}.
+   */
+  public synchronized List<Pending> takePending(boolean all, long hotSinceMs) {
+    long now = clock.getAsLong();
+    List<Pending> out = new ArrayList<>();
+    for (State s : byId.values()) {
+      s.roll(now);
+      if (s.unflushed == 0 && !all && s.lastUse < hotSinceMs) continue;
+      double d = s.unflushed;
+      s.unflushed = 0;
+      s.sending += d;
+      out.add(new Pending(s, d));
+    }
+    return out;
+  }
+
+  /** Shared spend: the store added {@code p}'s delta and reported the period's {@code total} (all instances). */
+  public void synced(Pending p, double total) {
+    List<Alert> due = new ArrayList<>();
+    long now = clock.getAsLong();
+    synchronized (this) {
+      State s = p.state;
+      s.roll(now);
+      if (byId.get(s.budget.id()) != s || s.periodStart != p.periodStart) return; // replaced, or a new period began
+      s.sending -= p.delta;
+      if (Math.abs(s.sending) < 1e-12) s.sending = 0;
+      s.base = total;
+      s.spent = s.base + s.sending + s.unflushed;
+      thresholds(s, now, due);
+    }
+    send(due);
+  }
+
+  /** Shared spend: {@code p} did not reach the store (or may not have): its costs are handed over again next time. */
+  public synchronized void unsynced(Pending p) {
+    State s = p.state;
+    s.roll(clock.getAsLong());
+    if (byId.get(s.budget.id()) != s || s.periodStart != p.periodStart) return;
+    s.sending -= p.delta;
+    if (Math.abs(s.sending) < 1e-12) s.sending = 0;
+    s.unflushed += p.delta;
   }
 
   public synchronized List<View> views() {

@@ -58,6 +58,11 @@ public final class BudgetGate {
 
   static ApiError error(BudgetRefusal r, long now) {
     Budget b = r.budget();
+    if (r.storeUnavailable()) {
+      return new ApiError(503, "server_error", "quota_store_unavailable", "The shared budget store (Redis) cannot be reached, the "
+          + b.describe() + " is hard, and this gateway is configured to refuse such requests then (on_failure: closed). Retry shortly.",
+          null, "1");
+    }
     boolean never = r.resetsAtMs() == Long.MAX_VALUE;
     String resets = never ? "It does not reset (a total budget): raise it or use another key."
         : "It resets at " + Instant.ofEpochMilli(r.resetsAtMs()) + ".";

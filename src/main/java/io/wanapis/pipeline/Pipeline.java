@@ -35,7 +35,7 @@ public final class Pipeline {
     if (usage != null && usage.budgets() != null) {
       ApiError refused = usage.budgets().reserve(principal, call, route);
       if (refused != null) {
-        if (usage.metrics() != null) usage.metrics().budgetRefused();
+        if (usage.metrics() != null && refused.status() == 429) usage.metrics().budgetRefused();
         if (refused.retryAfterSeconds() != null) req.response().putHeader("retry-after", refused.retryAfterSeconds());
         reject(req, call, principal, refused, startNanos);
         return;
@@ -67,22 +67,29 @@ public final class Pipeline {
       reject(req, call, principal, e, startNanos);
       return;
     }
-    CacheWrite cacheWrite = null;
     var cacheCfg = route.routing().cache() != null ? route.routing().cache() : resolution.route().routing().cache();
-    if (cacheCfg != null) {
-      String cc = req.getHeader("cache-control");
-      boolean noCache = cc != null && (cc.contains("no-cache") || cc.contains("no-store"));
-      boolean noStore = cc != null && cc.contains("no-store");
-      String scope = "shared".equals(cacheCfg.scope()) ? null : principal.keyId();
-      String key = CacheKeys.of(call, resolution.route().name(), scope);
-      CachedAnswer hit = noCache ? null : rt.cache().get(key);
-      if (hit != null) {
-        replay(req, call, hit, resolution, principal, startNanos);
-        return;
-      }
-      long ttl = (cacheCfg.ttlSeconds() != null ? cacheCfg.ttlSeconds() : 300) * 1_000_000_000L;
-      if (!noStore && key != null) cacheWrite = new CacheWrite(key, ttl);
+    if (cacheCfg == null) {
+      send(req, call, principal, startNanos, totalOverrideMs, resolution, null);
+      return;
     }
+    String cc = req.getHeader("cache-control");
+    boolean noCache = cc != null && (cc.contains("no-cache") || cc.contains("no-store"));
+    boolean noStore = cc != null && cc.contains("no-store");
+    String scope = "shared".equals(cacheCfg.scope()) ? null : principal.keyId();
+    String key = CacheKeys.of(call, resolution.route().name(), scope);
+    long ttl = (cacheCfg.ttlSeconds() != null ? cacheCfg.ttlSeconds() : 300) * 1_000_000_000L;
+    CacheWrite cacheWrite = !noStore && key != null ? new CacheWrite(key, ttl) : null;
+    // in memory, then (local miss, shared state configured) one round trip to Redis: a miss when it cannot answer in time
+    var lookup = noCache || key == null ? io.vertx.core.Future.<CachedAnswer>succeededFuture() : rt.cache().lookup(key);
+    lookup.onComplete(ar -> {
+      CachedAnswer hit = ar.succeeded() ? ar.result() : null;
+      if (hit != null) replay(req, call, hit, resolution, principal, startNanos);
+      else send(req, call, principal, startNanos, totalOverrideMs, resolution, cacheWrite);
+    });
+  }
+
+  private void send(HttpServerRequest req, InboundCall call, Principal principal, long startNanos, long totalOverrideMs,
+      Router.Resolution resolution, CacheWrite cacheWrite) {
     RoutingSession session = new RoutingSession(rt.models(), resolution.route());
     new ProxyExchange(rt, vertx, req, call, session, resolution, principal, startNanos, totalOverrideMs, cacheWrite).start();
   }

@@ -154,9 +154,9 @@ public final class SharedRedis implements AutoCloseable {
     FunctionCounter.builder("wanapis_redis_command_failures", failures, AtomicLong::get)
         .description("Redis commands that failed or timed out").register(registry);
     FunctionCounter.builder("wanapis_redis_fallback_decisions", decidedOpen, AtomicLong::get).tag("mode", "open")
-        .description("Limit decisions made without Redis because it was down").register(registry);
+        .description("Limit and hard-budget decisions made without Redis because it was down").register(registry);
     FunctionCounter.builder("wanapis_redis_fallback_decisions", decidedClosed, AtomicLong::get).tag("mode", "closed")
-        .description("Limit decisions made without Redis because it was down").register(registry);
+        .description("Limit and hard-budget decisions made without Redis because it was down").register(registry);
   }
 
   /** Sends one command with the timeout; fails at once while down. */
@@ -314,7 +314,8 @@ public final class SharedRedis implements AutoCloseable {
     if (!Boolean.FALSE.equals(loggedUp)) {
       log.warn("redis {} is down ({}); {} until it is back", settings.redactedUrl(),
           cause == null ? "connection closed" : cause.getClass().getSimpleName() + ": " + cause.getMessage(),
-          settings.failOpen() ? "fail-open: limits are counted in this instance only" : "fail-closed: requests that need shared limits get 503");
+          settings.failOpen() ? "fail-open: limits and budgets are counted in this instance only"
+              : "fail-closed: requests that need shared limits or a hard budget get 503");
       loggedUp = false;
     }
   }

@@ -117,4 +117,37 @@ class BudgetBookTest {
     pool.shutdown();
     assertThat(book.views().get(0).spentUsd()).isLessThanOrEqualTo(1.0).isGreaterThan(0.99);
   }
+
+  @Test
+  void sharedSpendAddsTheOtherInstancesTotalAndKeepsLocalCostsUntilSynced() {
+    boolean[] up = {true};
+    List<Alert> sent = new CopyOnWriteArrayList<>();
+    book.share(new SharedSpend() {
+      public boolean available() { return up[0]; }
+      public boolean failOpen() { return false; }
+      public void decided() {}
+      public void alert(Alert a, AlertSink local) { sent.add(a); }
+    });
+    book.put(new Budget("b1", Budget.Scope.KEY, "k", Period.DAY, 1.0, true, List.of(50), "config"), 0.1);
+    book.onRequest(done("r1", "k", 0.2));
+    List<BudgetBook.Pending> p = book.takePending(false, Long.MAX_VALUE);
+    assertThat(p).hasSize(1);
+    assertThat(p.get(0).delta).isCloseTo(0.2, org.assertj.core.data.Offset.offset(1e-12));
+    assertThat(p.get(0).seed).isCloseTo(0.1, org.assertj.core.data.Offset.offset(1e-12));
+    book.onRequest(done("r2", "k", 0.05)); // settled while the sync is on its way
+    book.synced(p.get(0), 0.6); // the store's total: ours (0.3) and another instance's 0.3
+    assertThat(book.views().get(0).spentUsd()).isCloseTo(0.65, org.assertj.core.data.Offset.offset(1e-12));
+    assertThat(sent).extracting(Alert::thresholdPercent).containsExactly(50); // passed through the others' spend
+    assertThat(book.reserve("x", "k", null, null, 0.4)).isNotNull(); // 0.65 + 0.4 > 1
+    // a failed sync hands its costs over again
+    List<BudgetBook.Pending> q = book.takePending(false, Long.MAX_VALUE);
+    book.unsynced(q.get(0));
+    assertThat(book.takePending(false, Long.MAX_VALUE).get(0).delta).isCloseTo(0.05, org.assertj.core.data.Offset.offset(1e-12));
+    // the store unreachable, fail-closed: a hard-budgeted request is refused as "store unavailable"
+    up[0] = false;
+    BudgetRefusal r = book.reserve("y", "k", null, null, 0.01);
+    assertThat(r.storeUnavailable()).isTrue();
+    assertThat(BudgetGate.error(r, clock.get()).status()).isEqualTo(503);
+    assertThat(BudgetGate.error(r, clock.get()).code()).isEqualTo("quota_store_unavailable");
+  }
 }
