@@ -9,7 +9,8 @@
 #   metering+budget ledger to SQLite, Prometheus metrics, a hard monthly budget on the key     (issue 5)
 #   limits-memory   the key on a plan (rpm, tpm, rpd, tpd, max_concurrent) and its team with rpm
 #                   and tpm, all far above the load, so every request takes and settles them    (issue 8)
-#   limits-redis    the same, counted in a real redis-server shared through leases              (issue 8)
+#   limits-memory-fast  the same with quotas.token_estimate: fast                                (issue 8)
+#   limits-redis    the same as limits-memory, counted in a real redis-server shared through leases (issue 8)
 # wrk, 2 threads, 64 connections, non-stream chat, each request with a different user message;
 # warm-up, then ROUNDS rounds of ROUND_S seconds
 # with the order of the variants rotating per round; medians compared. Results go into
@@ -26,9 +27,9 @@ GATEWAY_JVM_OPTS=${GATEWAY_JVM_OPTS:--Xmx256m -XX:+UseParallelGC}
 # FEATURES_JFR=1: a JFR profile of each gateway, kept in bench/results/features/<variant>.jfr
 FEATURES_JFR=${FEATURES_JFR:-0}
 MASTER=sk-bench-master
-ROUNDS=${ROUNDS:-5}; ROUND_S=${ROUND_S:-8}; WARMUP_S=10
+ROUNDS=${ROUNDS:-5}; ROUND_S=${ROUND_S:-8}; WARMUP_S=${WARMUP_S:-20}
 if [[ ${BENCH_QUICK:-0} == 1 ]]; then ROUNDS=2; ROUND_S=3; WARMUP_S=3; fi
-VARIANTS=(off metering+budget limits-memory limits-redis)
+VARIANTS=(off metering+budget limits-memory limits-memory-fast limits-redis)
 
 log() { printf '[features %s] %s\n' "$(date +%H:%M:%S)" "$*" >&2; }
 die() { log "ERROR: $*"; exit 1; }
@@ -70,8 +71,8 @@ if [[ ${BENCH_SKIP_BUILD:-0} != 1 ]]; then
   (cd "$ROOT" && flock /tmp/wanapis-mvn.lock mvn -o -B -q package -DskipTests) > "$WORK/build.log" 2>&1 || { cat "$WORK/build.log" >&2; die "build failed"; }
 fi
 
-read -r UP_PORT PX_PORT REDIS_PORT P0 P1 P2 P3 <<< "$(python3 "$ROOT/bench/bench.py" ports 7 | tr '\n' ' ')"
-PORTS=("$P0" "$P1" "$P2" "$P3")
+read -r UP_PORT PX_PORT REDIS_PORT P0 P1 P2 P3 P4 <<< "$(python3 "$ROOT/bench/bench.py" ports 8 | tr '\n' ' ')"
+PORTS=("$P0" "$P1" "$P2" "$P3" "$P4")
 python3 "$ROOT/bench/bench.py" fixtures "$ROOT" "$WORK"
 python3 "$ROOT/bench/bench.py" nginx "$WORK" "$UP_PORT" "$PX_PORT"
 start nginx-upstream "$NGINX" -p "$WORK" -c "$WORK/upstream.conf" -g 'daemon off;'; UP_PID=$STARTED_PID
@@ -93,6 +94,7 @@ for i in "${!VARIANTS[@]}"; do
       off) echo "usage: {ledger: false}"; echo "metrics: {enabled: false}" ;;
       metering+budget) ;;
       limits-memory) echo "usage: {ledger: false}"; echo "metrics: {enabled: false}"; echo "$PLANS" ;;
+      limits-memory-fast) echo "usage: {ledger: false}"; echo "metrics: {enabled: false}"; echo "$PLANS"; echo "quotas: {token_estimate: fast}" ;;
       limits-redis) echo "usage: {ledger: false}"; echo "metrics: {enabled: false}"; echo "$PLANS"; echo "redis: {url: \"redis://127.0.0.1:$REDIS_PORT\"}" ;;
     esac
   } > "$f"
@@ -157,7 +159,7 @@ for r in rows: by.setdefault(r["variant"], []).append(float(r["rps"]))
 errs = collections.Counter()
 for r in rows: errs[r["variant"]] += int(r["errors"]) + int(r["non2xx"])
 off = statistics.median(by["off"])
-target = {"metering+budget": 5, "limits-memory": 5, "limits-redis": 15}
+target = {"metering+budget": 5, "limits-memory": 5, "limits-memory-fast": 5, "limits-redis": 15}
 print("| variant | median req/s | rounds (req/s) | vs off | target | errors |")
 print("|---|--:|---|--:|---|--:|")
 for v, rates in by.items():

@@ -97,7 +97,8 @@ public final class Gateway {
       TokenCounter.warmUp();
       return p;
     }));
-    quotaBook = new io.wanapis.limits.QuotaBook(settings.quotas().plans(), settings.quotas().defaultPlan());
+    quotaBook = new io.wanapis.limits.QuotaBook(settings.quotas().plans(), settings.quotas().defaultPlan(),
+        settings.quotas().fastTokenEstimate());
     // shared state (issue 8): with Redis, quota counters, key changes (and the rest, see
     // docs/shared-state.md) go through one link; the first connection attempt runs meanwhile
     Future<Void> redisReady = Future.succeededFuture();

@@ -39,8 +39,11 @@ public record GatewayConfig(
   public record PlanConfig(String name, Long rpm, Long tpm, Long rpd, Long tpd, Integer maxConcurrent, Integer maxTokens, Double burst,
       Integer weight, String description) {}
 
-  /** Quotas issue: {@code default_plan} applies to keys that have no plan and no limits of their own. */
-  public record QuotasConfig(String defaultPlan) {}
+  /**
+   * Quotas issue: {@code default_plan} applies to keys that name no plan; {@code token_estimate}
+   * is how TPM reservations count a prompt: "tokenizer" (default) or "fast" (docs/quotas.md).
+   */
+  public record QuotasConfig(String defaultPlan, String tokenEstimate) {}
 
   /** Usage issue: a catalog entry to add, or the fields to change on a built-in one (docs/catalog.md). */
   public record CatalogEntryConfig(String id, String provider, String mode, Integer contextWindow, Integer maxOutput,

@@ -25,8 +25,8 @@ public record Settings(
     RedisSettings redis) { // shared state (issue 8): RedisSettings.NONE when no Redis is configured
 
   /** Quotas issue: the plans defined in the config and the plan of keys that name none. */
-  public record QuotaSettings(List<io.wanapis.limits.Plan> plans, String defaultPlan) {
-    public static final QuotaSettings NONE = new QuotaSettings(List.of(), null);
+  public record QuotaSettings(List<io.wanapis.limits.Plan> plans, String defaultPlan, boolean fastTokenEstimate) {
+    public static final QuotaSettings NONE = new QuotaSettings(List.of(), null, false);
   }
 
   public static final long DEFAULT_MAX_BODY_BYTES = 8L * 1024 * 1024;

@@ -60,7 +60,11 @@ public final class SettingsResolver {
     if (def != null && !names.contains(def)) {
       throw new ConfigException(source + ": quotas.default_plan '" + def + "' is not one of the plans defined under plans:" + names);
     }
-    return new Settings.QuotaSettings(List.copyOf(plans), def);
+    String estimate = cfg.quotas() == null || cfg.quotas().tokenEstimate() == null ? "tokenizer" : cfg.quotas().tokenEstimate();
+    if (!estimate.equals("tokenizer") && !estimate.equals("fast")) {
+      throw new ConfigException(source + ": quotas.token_estimate must be 'tokenizer' or 'fast', not '" + estimate + "'");
+    }
+    return new Settings.QuotaSettings(List.copyOf(plans), def, estimate.equals("fast"));
   }
 
   public Settings resolve(GatewayConfig cfg, String source, Integer portFlag, String hostFlag) {

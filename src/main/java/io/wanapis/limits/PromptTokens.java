@@ -27,6 +27,8 @@ import java.io.IOException;
 public final class PromptTokens {
   static final int INLINE_MEDIA_TOKENS = 1_000;
   static final int TOKENIZE_MAX_CHARS = 32_768;
+  /** In the cache: a text seen once, not tokenized yet (fast mode). */
+  private static final Integer SEEN_ONCE = -1;
   static final int PER_MESSAGE = 3;
 
   private static final Cache<String, Integer> COUNTS = Caffeine.newBuilder()
@@ -37,6 +39,15 @@ public final class PromptTokens {
   private PromptTokens() {}
 
   public static long count(byte[] body, int length) {
+    return count(body, length, false);
+  }
+
+  /**
+   * @param fast a text seen for the first time counts a third of its UTF-8 bytes (over-counts
+   *     English and code, close for CJK) and is only tokenized when it comes again: the
+   *     tokenizer's cost is then paid only for what repeats (system prompts, tools, history)
+   */
+  public static long count(byte[] body, int length, boolean fast) {
     long tokens = 0;
     try (JsonParser p = Json.MAPPER.getFactory().createParser(body, 0, length)) {
       JsonToken t;
@@ -45,7 +56,7 @@ public final class PromptTokens {
           String name = p.currentName();
           if ("model".equals(name)) continue;
           if ("role".equals(name)) tokens += PER_MESSAGE;
-          tokens += countText(p.getText());
+          tokens += countText(p.getText(), fast);
         }
       }
     } catch (IOException | RuntimeException e) {
@@ -55,10 +66,18 @@ public final class PromptTokens {
   }
 
   static int countText(String s) {
+    return countText(s, false);
+  }
+
+  static int countText(String s, boolean fast) {
     if (s.isEmpty()) return 0;
     if (s.length() > 64 && s.startsWith("data:")) return INLINE_MEDIA_TOKENS;
     Integer known = COUNTS.getIfPresent(s);
-    if (known != null) return known;
+    if (known != null && known >= 0) return known;
+    if (fast && known == null) {
+      COUNTS.put(s, SEEN_ONCE);
+      return utf8Length(s) / 3 + 1;
+    }
     // tokenizing a very long new string would hold the event loop: a third of its UTF-8 bytes
     // (over-counts English and code, close for CJK text), not cached since it is not a count
     if (s.length() > TOKENIZE_MAX_CHARS) return utf8Length(s) / 3;

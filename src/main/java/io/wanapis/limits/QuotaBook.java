@@ -29,7 +29,15 @@ public final class QuotaBook {
   private volatile Snapshot snapshot;
   private volatile boolean loadFailedLogged;
 
+  private final boolean fastTokenEstimate;
+
   public QuotaBook(List<Plan> configPlans, String defaultPlan) {
+    this(configPlans, defaultPlan, false);
+  }
+
+  /** @param fastTokenEstimate config {@code quotas.token_estimate: fast} (see {@link PromptTokens}) */
+  public QuotaBook(List<Plan> configPlans, String defaultPlan, boolean fastTokenEstimate) {
+    this.fastTokenEstimate = fastTokenEstimate;
     Map<String, Plan> m = new LinkedHashMap<>();
     for (Plan p : configPlans) m.put(p.name(), p);
     this.configPlans = Map.copyOf(m);
@@ -38,6 +46,8 @@ public final class QuotaBook {
   }
 
   public Snapshot snapshot() { return snapshot; }
+
+  public boolean fastTokenEstimate() { return fastTokenEstimate; }
 
   /** The plan of keys that name none (config {@code quotas.default_plan}), or null. */
   public String defaultPlan() { return defaultPlan; }

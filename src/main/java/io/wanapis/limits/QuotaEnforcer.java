@@ -14,6 +14,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Function;
 import java.util.function.Supplier;
@@ -66,15 +67,49 @@ public final class QuotaEnforcer {
    * @param label how messages name it, e.g. "team 'acme' (plan 'free')"
    * @param counter the prefix of its counters' keys
    */
-  public record Scope(String kind, String id, String label, String counter, LimitSet limits) {}
+  public record Scope(String kind, String id, String label, String counter, LimitSet limits, List<Step> steps) {
+    Scope(String kind, String id, String label, String counter, LimitSet limits) {
+      this(kind, id, label, counter, limits, new ArrayList<>(5));
+      // built once per key and limits change, not per request: the counters' keys and windows
+      LimitSet l = limits;
+      if (l.maxConcurrent() != null) steps.add(new Step(StepKind.CONCURRENCY, this, "concurrency", counter + ":conc", null, l.maxConcurrent()));
+      if (l.rpm() != null) steps.add(new Step(StepKind.REQUESTS, this, "rpm", counter + ":rpm", Window.perMinute(l.rpm(), l.burst()), l.rpm()));
+      if (l.rpd() != null) steps.add(new Step(StepKind.REQUESTS, this, "rpd", counter + ":rpd", Window.perDay(l.rpd()), l.rpd()));
+      if (l.tpm() != null) steps.add(new Step(StepKind.TOKENS, this, "tpm", counter + ":tpm", Window.perMinute(l.tpm(), l.burst()), l.tpm()));
+      if (l.tpd() != null) steps.add(new Step(StepKind.TOKENS, this, "tpd", counter + ":tpd", Window.perDay(l.tpd()), l.tpd()));
+    }
+  }
 
   /** A key's scopes, rebuilt when the key or the quota book changes. */
-  private record KeyScopes(VirtualKey key, long version, List<Scope> scopes, Map<String, Limits> models, Integer maxTokensCap,
-      String capLabel, String tenant, int weight, Admission unlimited) {}
+  private record KeyScopes(VirtualKey key, long version, List<Scope> scopes, List<Step> steps, boolean countsTokens,
+      Map<String, Limits> models, Map<String, Optional<Scope>> modelScopes, Integer maxTokensCap, String capLabel, String tenant,
+      int weight, Admission unlimited) {}
 
-  private enum StepKind { CONCURRENCY, REQUESTS, TOKENS }
+  enum StepKind { CONCURRENCY, REQUESTS, TOKENS }
 
-  private record Step(StepKind kind, Scope scope, String what, String counter, Window window, long n, long limit) {}
+  /** One counter a request passes; {@code n} is 1 for requests and places, the reservation for tokens. */
+  record Step(StepKind kind, Scope scope, String what, String counter, Window window, long limit) {
+    long n(long reserve) {
+      return kind == StepKind.TOKENS ? reserve : 1;
+    }
+
+    // a step and its scope point at each other: identity, not the records' field-by-field
+    // equality, hash and text (which would recurse)
+    @Override
+    public boolean equals(Object o) {
+      return this == o;
+    }
+
+    @Override
+    public int hashCode() {
+      return System.identityHashCode(this);
+    }
+
+    @Override
+    public String toString() {
+      return counter;
+    }
+  }
 
   private record Granted(Step step, Take take) {}
 
@@ -140,30 +175,19 @@ public final class QuotaEnforcer {
     }
     if (ks.scopes().isEmpty() && modelScope == null) return Future.succeededFuture(ks.unlimited());
 
-    List<Scope> all = new ArrayList<>(ks.scopes().size() + 1);
-    if (modelScope != null) all.add(modelScope);
-    all.addAll(ks.scopes());
-    long reserve = 0;
-    for (Scope s : all) {
-      if (s.limits().countsTokens()) {
-        reserve = Math.max(1, TokenEstimate.of(call, cap));
-        break;
-      }
+    List<Step> steps = ks.steps();
+    boolean tokens = ks.countsTokens();
+    if (modelScope != null) {
+      steps = new ArrayList<>(modelScope.steps());
+      steps.addAll(ks.steps());
+      tokens |= modelScope.limits().countsTokens();
     }
-    List<Step> steps = new ArrayList<>(all.size() * 3);
-    for (Scope s : all) {
-      LimitSet l = s.limits();
-      if (l.maxConcurrent() != null) steps.add(new Step(StepKind.CONCURRENCY, s, "concurrency", s.counter() + ":conc", null, 1, l.maxConcurrent()));
-      if (l.rpm() != null) steps.add(new Step(StepKind.REQUESTS, s, "rpm", s.counter() + ":rpm", Window.perMinute(l.rpm(), l.burst()), 1, l.rpm()));
-      if (l.rpd() != null) steps.add(new Step(StepKind.REQUESTS, s, "rpd", s.counter() + ":rpd", Window.perDay(l.rpd()), 1, l.rpd()));
-      if (l.tpm() != null) {
-        Window w = Window.perMinute(l.tpm(), l.burst());
-        if (reserve > w.capacity()) return Future.failedFuture(tooLarge(s, reserve, l.tpm() + " tokens per minute (TPM)"));
-        steps.add(new Step(StepKind.TOKENS, s, "tpm", s.counter() + ":tpm", w, reserve, l.tpm()));
-      }
-      if (l.tpd() != null) {
-        if (reserve > l.tpd()) return Future.failedFuture(tooLarge(s, reserve, l.tpd() + " tokens per day (TPD)"));
-        steps.add(new Step(StepKind.TOKENS, s, "tpd", s.counter() + ":tpd", Window.perDay(l.tpd()), reserve, l.tpd()));
+    long reserve = tokens ? Math.max(1, TokenEstimate.of(call, cap, book.fastTokenEstimate())) : 0;
+    if (tokens) {
+      for (Step st : steps) {
+        if (st.kind() == StepKind.TOKENS && reserve > st.window().capacity()) {
+          return Future.failedFuture(tooLarge(st.scope(), reserve, st.limit() + (st.what().equals("tpm") ? " tokens per minute (TPM)" : " tokens per day (TPD)")));
+        }
       }
     }
     Admission a = new Admission(call.requestId(), ks.tenant(), ks.weight(), reserve, steps.size());
@@ -187,7 +211,7 @@ public final class QuotaEnforcer {
     for (Granted g : a.granted) {
       Step s = g.step();
       if (s.kind() == StepKind.CONCURRENCY) c.leave(s.counter(), a.requestId);
-      else if (s.kind() == StepKind.TOKENS && actualTokens >= 0) c.adjust(s.counter(), s.window(), actualTokens - s.n());
+      else if (s.kind() == StepKind.TOKENS && actualTokens >= 0) c.adjust(s.counter(), s.window(), actualTokens - a.reservedTokens);
     }
   }
 
@@ -204,9 +228,14 @@ public final class QuotaEnforcer {
       Step s = steps.get(i);
       Future<Take> f;
       try {
+        if (c instanceof LocalQuotaCounters local && s.kind() != StepKind.CONCURRENCY) {
+          // in memory: no future to allocate and complete
+          if (!accept(s, local.takeNow(s.counter(), s.window(), s.n(a.reservedTokens)), a, p)) return;
+          continue;
+        }
         f = s.kind() == StepKind.CONCURRENCY
             ? c.enter(s.counter(), (int) s.limit(), a.requestId, CONCURRENCY_LEASE_MS)
-            : c.take(s.counter(), s.window(), s.n());
+            : c.take(s.counter(), s.window(), s.n(a.reservedTokens));
       } catch (RuntimeException e) {
         // a counter must never throw; if one does, the request is refused cleanly, not left hanging
         org.slf4j.LoggerFactory.getLogger(QuotaEnforcer.class).error("quota counter failed on {}", s.counter(), e);
@@ -246,7 +275,7 @@ public final class QuotaEnforcer {
     for (Granted g : a.granted) {
       Step s = g.step();
       if (s.kind() == StepKind.CONCURRENCY) c.leave(s.counter(), a.requestId);
-      else c.adjust(s.counter(), s.window(), -s.n());
+      else c.adjust(s.counter(), s.window(), -s.n(a.reservedTokens));
     }
     a.granted.clear();
   }
@@ -355,8 +384,14 @@ public final class QuotaEnforcer {
     }
     String tenant = k.teamId() != null ? "team:" + k.teamId() : "key:" + k.id();
     int w = weight == null ? 1 : weight;
-    return new KeyScopes(k, snap.version(), List.copyOf(list), own.models(), cap, capLabel, tenant, w,
-        new Admission(null, tenant, w, 0, 0));
+    List<Step> steps = new ArrayList<>();
+    boolean tokens = false;
+    for (Scope sc : list) {
+      steps.addAll(sc.steps());
+      tokens |= sc.limits().countsTokens();
+    }
+    return new KeyScopes(k, snap.version(), List.copyOf(list), List.copyOf(steps), tokens, own.models(), new ConcurrentHashMap<>(), cap,
+        capLabel, tenant, w, new Admission(null, tenant, w, 0, 0));
   }
 
   private static Plan plan(QuotaBook.Snapshot snap, String name) {
@@ -370,6 +405,14 @@ public final class QuotaEnforcer {
 
   private static Scope modelScope(KeyScopes ks, String model) {
     if (ks.models().isEmpty() || model == null) return null;
+    Optional<Scope> known = ks.modelScopes().get(model);
+    if (known != null) return known.orElse(null);
+    Scope sc = buildModelScope(ks, model);
+    if (ks.modelScopes().size() < 1000) ks.modelScopes().put(model, Optional.ofNullable(sc)); // clients choose model names: bounded
+    return sc;
+  }
+
+  private static Scope buildModelScope(KeyScopes ks, String model) {
     Limits ml = ks.models().get(model);
     String matched = model;
     if (ml == null) {

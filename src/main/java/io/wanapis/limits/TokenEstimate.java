@@ -19,7 +19,12 @@ public final class TokenEstimate {
 
   /** @param cap the plan's max_tokens cap, used instead of the default when the request sets none */
   public static long of(InboundCall call, Integer cap) {
-    long prompt = call.promptTokenEstimate(); // tokenized once per request, shared with the budget reservation
+    return of(call, cap, false);
+  }
+
+  /** @param fast texts seen for the first time are estimated from their bytes (see {@link PromptTokens}) */
+  public static long of(InboundCall call, Integer cap, boolean fast) {
+    long prompt = call.promptTokenEstimate(fast);
     int max = call.peek().maxTokens();
     return prompt + (max > 0 ? max : cap != null ? cap : DEFAULT_OUTPUT);
   }

@@ -51,8 +51,8 @@ public final class InboundCall {
    * {@link io.wanapis.limits.PromptTokens}: the tokenizer over the body's texts, with a cache of
    * the texts seen before).
    */
-  public long promptTokenEstimate() {
-    if (promptEstimate < 0) promptEstimate = io.wanapis.limits.PromptTokens.count(body, bodyLength);
+  public long promptTokenEstimate(boolean fast) {
+    if (promptEstimate < 0) promptEstimate = io.wanapis.limits.PromptTokens.count(body, bodyLength, fast);
     return promptEstimate;
   }
 

@@ -43,4 +43,16 @@ class PromptTokensTest {
     assertThat(n).isBetween(50_000L / 3, 50_000L / 3 + 20);
     assertThat(count("{not json")).isEqualTo("{not json".length() / 3);
   }
+
+  @Test
+  void fastModeEstimatesANewTextFromItsBytesAndTokenizesItWhenItComesAgain() {
+    String text = "A brand new question nobody has asked before, about the history of tokenizers " + System.nanoTime();
+    String body = "{\"messages\":[{\"role\":\"user\",\"content\":\"" + text + "\"}]}";
+    byte[] b = body.getBytes(StandardCharsets.UTF_8);
+    long first = PromptTokens.count(b, b.length, true);
+    long exact = TokenCounter.count(text) + TokenCounter.count("user") + 3;
+    assertThat(first).isEqualTo(text.length() / 3 + 1 + PromptTokens.countText("user", false) + 3);
+    assertThat(first).isGreaterThan(exact); // English: a third of the bytes over-counts
+    assertThat(PromptTokens.count(b, b.length, true)).isEqualTo(exact); // seen again: the tokenizer's count
+  }
 }
