@@ -494,7 +494,8 @@ public final class RedisQuotaCounters implements QuotaCounters {
           }
         }
         // others waiting with us took what came in: ask again (a few times), unless Redis had no more
-        if (tries < 8 && ar.result() != null && ar.result()) {
+        // (bounded: each retry is a lease Redis granted, which stops once every place is taken)
+        if (tries < 50 && ar.result() != null && ar.result()) {
           enter(key, max, requestId, leaseMillis, tries + 1).onComplete(p);
           return;
         }
@@ -513,7 +514,7 @@ public final class RedisQuotaCounters implements QuotaCounters {
    */
   private Future<Boolean> leaseMore(Places pl) {
     long ceiling = pl.max / CHUNK_DIVISOR;
-    long extra = ceiling < 1 ? 0 : Math.min(ceiling, Math.max(pl.waiting, (long) Math.ceil(pl.peak * 0.25)));
+    long extra = ceiling < 1 ? 0 : Math.min(ceiling, Math.max(Math.max(pl.waiting, 4), (long) Math.ceil(pl.peak * 0.25)));
     return redis.eval(leasePlaces, List.of(PREFIX + "c:" + pl.key),
             List.of(Integer.toString(pl.max), instanceId, "1", Long.toString(1 + extra), Long.toString(PLACES_TTL_MS)))
         .transform(ar -> {
