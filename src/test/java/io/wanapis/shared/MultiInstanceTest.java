@@ -50,6 +50,9 @@ class MultiInstanceTest {
         master_key: %s
         access_log: {path: "off"}
         server: {event_loops: 1}
+        # a loaded CI machine can stall a command past the default 250 ms; the link would then count
+        # as down and fail open (by design), which is not what the shared-limit check measures
+        redis: {timeout_ms: 2000}
         providers: [{name: sim, type: simulator, forward_headers: ["x-sim-*"]}]
         models: [{name: gpt-4o-mini, deployments: [{provider: sim}]}]
         """.formatted(TestGateway.MASTER_KEY));
