@@ -21,9 +21,10 @@ import org.slf4j.LoggerFactory;
  * holds the USD spent by all instances together. Every 100 ms one script call (per 200 budgets)
  * adds the costs this instance settled since the last call ({@code INCRBYFLOAT}) and returns the
  * new totals; the same call reads the budgets reserved against in the last 2 s, and once a second
- * every budget this instance enforces. When the key does not exist yet, the script first sets it
- * to this instance's last known total (at start the ledger's sum for the period), so the first
- * instance to write seeds it and the others adopt its value. Keys expire a day after their period.
+ * every budget this instance enforces. When the key does not exist yet, or holds less than this
+ * instance's last known total (at start the ledger's sum for the period), the script first raises
+ * it to that total: a period's spend never shrinks, so after Redis restarts empty the largest
+ * total any instance knew comes back. Keys expire a day after their period.
  *
  * <p>The reserve decision stays in memory ({@link BudgetBook#reserve}); reservations of requests
  * in flight stay local. A call that fails or times out gives its costs back to the next call (a
@@ -48,7 +49,11 @@ public final class RedisBudgetSpend implements SharedSpend, AutoCloseable {
       local out = {}
       for i, k in ipairs(KEYS) do
         local delta = ARGV[3 * i - 2]; local seed = ARGV[3 * i - 1]; local exp = tonumber(ARGV[3 * i])
-        local fresh = redis.call('EXISTS', k) == 0
+        -- a period's total only grows, and every instance's last known total was once Redis's: the
+        -- true total is at least each seed. A key that is missing or below a seed (Redis restarted
+        -- empty and a stale instance seeded it first) is raised to it, so no spend is forgotten.
+        local cur = tonumber(redis.call('GET', k) or '')
+        local fresh = cur == nil or cur < tonumber(seed)
         if fresh then redis.call('SET', k, seed) end
         if tonumber(delta) ~= 0 then out[i] = redis.call('INCRBYFLOAT', k, delta) else out[i] = redis.call('GET', k) end
         if fresh or tonumber(delta) ~= 0 then
