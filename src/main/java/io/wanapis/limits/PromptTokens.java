@@ -65,10 +65,6 @@ public final class PromptTokens {
     return tokens;
   }
 
-  static int countText(String s) {
-    return countText(s, false);
-  }
-
   static int countText(String s, boolean fast) {
     if (s.isEmpty()) return 0;
     if (s.length() > 64 && s.startsWith("data:")) return INLINE_MEDIA_TOKENS;

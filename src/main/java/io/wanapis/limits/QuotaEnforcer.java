@@ -237,9 +237,12 @@ public final class QuotaEnforcer {
             ? c.enter(s.counter(), (int) s.limit(), a.requestId, CONCURRENCY_LEASE_MS)
             : c.take(s.counter(), s.window(), s.n(a.reservedTokens));
       } catch (RuntimeException e) {
-        // a counter must never throw; if one does, the request is refused cleanly, not left hanging
+        // a counter must never throw; if one does it is a bug: answered as one (not as "Redis is
+        // down"), with what was taken given back, rather than left hanging
         org.slf4j.LoggerFactory.getLogger(QuotaEnforcer.class).error("quota counter failed on {}", s.counter(), e);
-        f = Future.succeededFuture(Take.unavailableNow());
+        rollback(a);
+        p.fail(ApiError.internal("checking the quota counter " + s.counter()));
+        return;
       }
       if (!f.isComplete()) {
         int next = i + 1;

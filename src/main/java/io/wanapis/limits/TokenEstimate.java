@@ -13,16 +13,9 @@ public final class TokenEstimate {
 
   private TokenEstimate() {}
 
-  public static long of(InboundCall call) {
-    return of(call, null);
-  }
-
-  /** @param cap the plan's max_tokens cap, used instead of the default when the request sets none */
-  public static long of(InboundCall call, Integer cap) {
-    return of(call, cap, false);
-  }
-
-  /** @param fast texts seen for the first time are estimated from their bytes (see {@link PromptTokens}) */
+  /**
+   * @param cap the plan's max_tokens cap, used instead of the default when the request sets none
+   * @param fast texts seen for the first time are estimated from their bytes (see {@link PromptTokens}) */
   public static long of(InboundCall call, Integer cap, boolean fast) {
     long prompt = call.promptTokenEstimate(fast);
     int max = call.peek().maxTokens();

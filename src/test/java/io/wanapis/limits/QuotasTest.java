@@ -270,4 +270,37 @@ class QuotasTest {
           assertThat(e.headers().values("x-wanapis-limit")).hasSize(1);
         });
   }
+
+  @Test
+  void badPlansAndLimitsAreRefusedNamingTheFieldAndChangeNothing() throws Exception {
+    AdminHttp.Reply unknownField = admin.send("PUT", "/admin/plans/broken", "{\"rpmm\":10}");
+    assertThat(unknownField.status()).isEqualTo(400);
+    assertThat(unknownField.body()).contains("'rpmm' is not a plan field");
+    AdminHttp.Reply badBurst = admin.send("PUT", "/admin/plans/broken", "{\"rpm\":10,\"burst\":0.5}");
+    assertThat(badBurst.status()).isEqualTo(400);
+    assertThat(badBurst.body()).contains("'burst' must be a number, 1 or more");
+    AdminHttp.Reply badName = admin.send("PUT", "/admin/plans/-x", "{\"rpm\":10}");
+    assertThat(badName.status()).isEqualTo(400);
+    assertThat(admin.get("/admin/plans/broken").status()).isEqualTo(404); // nothing was stored
+    AdminHttp.Reply negative = admin.post("/admin/keys", "{\"name\":\"neg\",\"limits\":{\"rpm\":-1}}");
+    assertThat(negative.status()).isEqualTo(400);
+    assertThat(negative.body()).contains("'limits.rpm' must be a whole number, 0 or more");
+    AdminHttp.Reply badModel = admin.post("/admin/keys", "{\"name\":\"bm\",\"limits\":{\"models\":{\"gpt-4o\":{\"max_tokens\":5}}}}");
+    assertThat(badModel.status()).isEqualTo(400);
+    assertThat(badModel.body()).contains("'limits.models.gpt-4o.max_tokens' is not a per-model limit");
+    team("bad-input-team", "null");
+    AdminHttp.Reply teamModels = admin.send("PATCH", "/admin/teams/bad-input-team", "{\"limits\":{\"models\":{\"gpt-4o\":{\"rpm\":1}}}}");
+    assertThat(teamModels.status()).isEqualTo(400);
+    assertThat(teamModels.body()).contains("can be set on keys only");
+    AdminHttp.Reply teamBudget = admin.send("PATCH", "/admin/teams/bad-input-team", "{\"limits\":{\"max_budget\":5}}");
+    assertThat(teamBudget.status()).isEqualTo(400);
+    assertThat(teamBudget.body()).contains("/admin/budgets");
+    AdminHttp.Reply otherField = admin.send("PATCH", "/admin/teams/bad-input-team", "{\"name\":\"renamed\"}");
+    assertThat(otherField.status()).isEqualTo(400);
+    assertThat(admin.get("/admin/teams/bad-input-team").json().path("limits").path("plan").isNull()).isTrue();
+    // a team admin key cannot change limits
+    String teamAdmin = admin.createKey("{\"name\":\"ta\",\"team\":\"bad-input-team\",\"role\":\"team_admin\"}").secret();
+    AdminHttp.Reply denied = new AdminHttp(gw, teamAdmin).send("PATCH", "/admin/teams/bad-input-team", "{\"limits\":{\"rpm\":1000}}");
+    assertThat(denied.status()).isEqualTo(403);
+  }
 }
