@@ -15,7 +15,10 @@ public final class AdminHttp {
     public String errorCode() { return json.path("error").path("code").asText(); }
   }
 
-  private final HttpClient http = HttpClient.newHttpClient();
+  // HTTP/1.1 (no h2c upgrade attempt on plain http), and every call bounded: a request that is
+  // never answered fails its test instead of stalling the whole build (seen once in a newcomer run)
+  private final HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
+      .connectTimeout(java.time.Duration.ofSeconds(10)).build();
   private final int port;
   private final String key;
 
@@ -39,7 +42,8 @@ public final class AdminHttp {
   public Reply send(String method, String path, String json) throws Exception {
     HttpRequest.Builder b = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path))
         .method(method, json == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofString(json))
-        .header("content-type", "application/json");
+        .header("content-type", "application/json")
+        .timeout(java.time.Duration.ofSeconds(60));
     if (key != null) b.header("authorization", "Bearer " + key);
     HttpResponse<String> r = http.send(b.build(), HttpResponse.BodyHandlers.ofString());
     JsonNode n = r.body().isEmpty() ? Json.MAPPER.createObjectNode() : Json.MAPPER.readTree(r.body());
