@@ -72,8 +72,10 @@ if [[ ${BENCH_SKIP_BUILD:-0} != 1 ]]; then
   (cd "$ROOT" && flock /tmp/wanapis-mvn.lock mvn -o -B -q package -DskipTests) > "$WORK/build.log" 2>&1 || { cat "$WORK/build.log" >&2; die "build failed"; }
 fi
 
-read -r UP_PORT PX_PORT REDIS_PORT P0 P1 P2 P3 P4 <<< "$(python3 "$ROOT/bench/bench.py" ports 8 | tr '\n' ' ')"
-PORTS=("$P0" "$P1" "$P2" "$P3" "$P4")
+# one call, so no two of the ports can be the same
+read -r -a ALL_PORTS <<< "$(python3 "$ROOT/bench/bench.py" ports $((3 + ${#VARIANTS[@]})) | tr '\n' ' ')"
+UP_PORT=${ALL_PORTS[0]}; PX_PORT=${ALL_PORTS[1]}; REDIS_PORT=${ALL_PORTS[2]}
+PORTS=("${ALL_PORTS[@]:3}")
 python3 "$ROOT/bench/bench.py" fixtures "$ROOT" "$WORK"
 python3 "$ROOT/bench/bench.py" nginx "$WORK" "$UP_PORT" "$PX_PORT"
 start nginx-upstream "$NGINX" -p "$WORK" -c "$WORK/upstream.conf" -g 'daemon off;'; UP_PID=$STARTED_PID
@@ -151,12 +153,12 @@ for r in $(seq "$ROUNDS"); do
     i=$(( (k + r) % ${#VARIANTS[@]} ))
     v=${VARIANTS[$i]}
     pid=${GW_PIDS[$i]}
-    c0=$(ticks "$pid"); r0=$(ticks "$REDIS_PID")
+    c0=$(ticks "$pid"); r0=$(ticks "$REDIS_PID"); t0=$(python3 "$ROOT/bench/bench.py" threads "$pid")
     out=$(wrk -t2 -c64 -d${ROUND_S}s --timeout 10s -s "$WORK/chat-$v.lua" "http://127.0.0.1:${PORTS[$i]}/v1/chat/completions" 2>> "$WORK/wrk-errors-$v.log")
-    c1=$(ticks "$pid"); r1=$(ticks "$REDIS_PID")
+    c1=$(ticks "$pid"); r1=$(ticks "$REDIS_PID"); t1=$(python3 "$ROOT/bench/bench.py" threads "$pid")
     line=$(grep '^RESULT' <<< "$out" | sed 's/^RESULT //')
     redis_ticks=0; [[ $v == limits-redis ]] && redis_ticks=$((r1 - r0))
-    echo "round=$r variant=$v $line cpu_ticks=$((c1 - c0)) redis_ticks=$redis_ticks hz=$CLK_TCK" >> "$RES"
+    echo "round=$r variant=$v $line cpu_ticks=$((c1 - c0)) redis_ticks=$redis_ticks hz=$CLK_TCK threads0=${t0// /,} threads1=${t1// /,}" >> "$RES"
     log "round $r $v: $(grep -o 'rps=[0-9.]*' <<< "$line") $(grep -o 'non2xx=[0-9]*' <<< "$line")"
   done
 done
@@ -194,6 +196,25 @@ for v in order:
     print("| %s | %.0f | %s | %s | %.1f | %s | %s | %d |" % (v, m, ", ".join("%.0f" % x for x in rates),
           "—" if v == "off" else "%+.1f %%" % (-diff), c, "—" if v == "off" else "%+.1f %%" % cdiff, verdict, errs[v]))
 print()
+# where the gateway's CPU went, by thread group (from /proc/PID/task/*/stat around each round)
+groups = ["eventloop", "ledger", "gc", "jit", "other"]
+def split(v):
+    return dict(kv.split("=") for kv in v.split(",") if kv)
+per = collections.OrderedDict()
+for r in rows:
+    if "threads0" not in r: continue
+    a, b = split(r["threads0"]), split(r["threads1"])
+    n = max(1, int(r["requests"]))
+    per.setdefault(r["variant"], []).append({g: (int(b.get(g, 0)) - int(a.get(g, 0))) / int(r["hz"]) * 1e6 / n for g in groups})
+if per:
+    print("CPU µs per request by thread group (median of the rounds):")
+    print()
+    print("| variant | " + " | ".join(groups) + " |")
+    print("|---|" + "--:|" * len(groups))
+    for v in order:
+        if v not in per: continue
+        print("| %s | " % v + " | ".join("%.1f" % statistics.median(x[g] for x in per[v]) for g in groups) + " |")
+    print()
 print("Ledger rows written by metering+budget: %s. Keys in Redis after the run: %s." % (sys.argv[2], sys.argv[3]))
 EOF
 )
