@@ -61,7 +61,7 @@ public record GatewayConfig(
   public record MetricsConfig(Boolean enabled, Boolean keyLabels) {}
 
   /** Usage issue: the ledger's queue and batches, and the budget reservation default. */
-  public record UsageConfig(Boolean ledger, Integer queueCapacity, Integer batchSize, Integer reserveOutputTokens) {}
+  public record UsageConfig(Boolean ledger, Integer queueCapacity, Integer batchSize, Integer reserveOutputTokens, String ledgerFormat) {}
 
   /** Size of the in-memory response cache (models opt in with their own {@code cache}). */
   public record CacheSettingsConfig(Long maxBytes) {}

@@ -8,6 +8,7 @@ import java.util.List;
  *
  * @param ledger false turns the usage ledger off (nothing written to the store; budgets then start empty)
  * @param reserveOutputTokens output tokens reserved for a budgeted request that sets no max_tokens
+ * @param ledgerFormat chunks (a row per batch, the default) or rows (a row per request), docs/usage.md
  */
 public record UsageSettings(
     List<GatewayConfig.CatalogEntryConfig> catalog,
@@ -20,8 +21,9 @@ public record UsageSettings(
     boolean ledger,
     int queueCapacity,
     int batchSize,
-    int reserveOutputTokens) {
+    int reserveOutputTokens,
+    io.wanapis.store.LedgerFormat ledgerFormat) {
 
   public static final UsageSettings DEFAULT = new UsageSettings(List.of(), List.of(), null, null, List.of(50, 80, 100), true, false,
-      true, 100_000, 500, 1024);
+      true, 100_000, 500, 1024, io.wanapis.store.LedgerFormat.CHUNKS);
 }

@@ -61,9 +61,17 @@ final class UsageSettingsResolver {
     if (capacity < 100) throw new ConfigException(source + ": usage.queue_capacity must be at least 100");
     if (batch < 1 || batch > 10_000) throw new ConfigException(source + ": usage.batch_size must be from 1 to 10000");
     if (reserve < 0) throw new ConfigException(source + ": usage.reserve_output_tokens cannot be negative");
+    io.wanapis.store.LedgerFormat format = d.ledgerFormat();
+    if (u != null && u.ledgerFormat() != null) {
+      try {
+        format = io.wanapis.store.LedgerFormat.parse(u.ledgerFormat());
+      } catch (IllegalArgumentException e) {
+        throw new ConfigException(source + ": " + e.getMessage());
+      }
+    }
     return new UsageSettings(List.copyOf(catalog), List.copyOf(checked), url, alerts == null ? null : blankToNull(alerts.webhookSecret()),
         List.copyOf(thresholds), m == null || m.enabled() == null || m.enabled(), m != null && Boolean.TRUE.equals(m.keyLabels()),
-        u == null || u.ledger() == null || u.ledger(), capacity, batch, reserve);
+        u == null || u.ledger() == null || u.ledger(), capacity, batch, reserve, format);
   }
 
   private static void checkThresholds(List<Integer> t, String where) {

@@ -458,7 +458,7 @@ public final class JdbcStore implements Store {
   // ------------------------------------------------------------------ usage issue: ledger, budgets, catalog
 
   @Override
-  public int insertUsage(List<io.wanapis.usage.RequestRecord> batch) { return usage.insert(batch); }
+  public int insertUsage(List<io.wanapis.usage.RequestRecord> batch, LedgerFormat format) { return usage.insert(batch, format); }
 
   @Override
   public void scanUsage(io.wanapis.usage.UsageQuery q, java.util.function.Consumer<io.wanapis.usage.RequestRecord> sink) { usage.scan(q, sink); }

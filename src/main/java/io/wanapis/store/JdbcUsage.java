@@ -15,6 +15,7 @@ import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.util.ArrayList;
+import java.util.Iterator;
 import java.util.List;
 import java.util.function.Consumer;
 
@@ -39,9 +40,10 @@ final class JdbcUsage {
     this.store = store;
   }
 
-  /** Returns how many rows were new. */
-  int insert(List<RequestRecord> batch) {
+  /** Returns how many records were new. */
+  int insert(List<RequestRecord> batch, LedgerFormat format) {
     if (batch.isEmpty()) return 0;
+    if (format == LedgerFormat.CHUNKS) return db.inTransaction(c -> JdbcUsageChunks.insert(c, batch));
     return db.inTransaction(c -> {
       int added = 0;
       try (PreparedStatement ps = c.prepareStatement(INSERT)) {
@@ -91,11 +93,15 @@ final class JdbcUsage {
    * Client-chosen strings (model names, user ids) are cut to their column's size: PostgreSQL
    * refuses longer values, and one refused row would hold its whole batch back forever.
    */
-  private static String cut(String s, int max) {
+  static String cut(String s, int max) {
     return s == null || s.length() <= max ? s : s.substring(0, max);
   }
 
-  /** Streams the rows of a query to {@code sink}, oldest first, without holding them all. */
+  /**
+   * Streams the records of a query to {@code sink}, oldest first (ties by request id), without
+   * holding them all: the rows of {@code usage_records} and the records of {@code usage_chunks}
+   * merged, so a ledger that changed format reads as one.
+   */
   void scan(UsageQuery q, Consumer<RequestRecord> sink) {
     StringBuilder sql = new StringBuilder("SELECT ").append(COLUMNS).append(" FROM usage_records WHERE ts >= ? AND ts < ?");
     List<String> params = new ArrayList<>();
@@ -104,13 +110,23 @@ final class JdbcUsage {
     if (q.projectId() != null) { sql.append(" AND project_id = ?"); params.add(q.projectId()); }
     sql.append(" ORDER BY ts, request_id");
     db.inTransaction(c -> {
+      Iterator<RequestRecord> chunks = JdbcUsageChunks.scan(c, q);
       try (PreparedStatement ps = c.prepareStatement(sql.toString())) {
         ps.setFetchSize(1000); // PostgreSQL streams with a cursor inside a transaction
         ps.setLong(1, q.fromMs());
         ps.setLong(2, q.toMs());
         for (int i = 0; i < params.size(); i++) ps.setString(3 + i, params.get(i));
         try (ResultSet r = ps.executeQuery()) {
-          while (r.next()) sink.accept(record(r));
+          RequestRecord chunked = chunks.hasNext() ? chunks.next() : null;
+          while (r.next()) {
+            RequestRecord row = record(r);
+            while (chunked != null && JdbcUsageChunks.ORDER.compare(chunked, row) < 0) {
+              sink.accept(chunked);
+              chunked = chunks.hasNext() ? chunks.next() : null;
+            }
+            sink.accept(row);
+          }
+          for (; chunked != null; chunked = chunks.hasNext() ? chunks.next() : null) sink.accept(chunked);
         }
       }
       return null;
@@ -125,22 +141,27 @@ final class JdbcUsage {
       case PROJECT -> "project_id";
     };
     return db.inTransaction(c -> {
+      double rows;
       try (PreparedStatement ps = c.prepareStatement(
           "SELECT COALESCE(SUM(cost_usd), 0) FROM usage_records WHERE " + column + " = ? AND ts >= ? AND cost_usd > 0")) {
         ps.setString(1, id);
         ps.setLong(2, sinceMs);
         try (ResultSet r = ps.executeQuery()) {
-          return r.next() ? r.getDouble(1) : 0.0;
+          rows = r.next() ? r.getDouble(1) : 0.0;
         }
       }
+      return rows + JdbcUsageChunks.sumCost(c, scope, id, sinceMs);
     });
   }
 
+  /** Records in the ledger, both formats. */
   long count() {
     return db.inTransaction(c -> {
+      long rows;
       try (PreparedStatement ps = c.prepareStatement("SELECT COUNT(*) FROM usage_records"); ResultSet r = ps.executeQuery()) {
-        return r.next() ? r.getLong(1) : 0L;
+        rows = r.next() ? r.getLong(1) : 0L;
       }
+      return rows + JdbcUsageChunks.count(c);
     });
   }
 

@@ -64,9 +64,17 @@ public interface Store extends AutoCloseable {
 
   // usage issue: the ledger, budgets and catalog entries (see JdbcUsage)
 
-  /** Appends ledger rows; a row whose request id is already stored is skipped. Returns how many were new. */
-  int insertUsage(java.util.List<io.wanapis.usage.RequestRecord> batch);
-  /** Streams the matching rows, oldest first. */
+  /**
+   * Appends a batch of ledger records in the given format (docs/usage.md). Retrying a batch as it
+   * was never counts it twice: a row per request skips request ids already stored, a chunk skips
+   * a chunk id (first id, size, last id) already stored. Returns how many records were new.
+   */
+  int insertUsage(java.util.List<io.wanapis.usage.RequestRecord> batch, LedgerFormat format);
+  /** {@link #insertUsage(java.util.List, LedgerFormat)} in the default format (chunks). */
+  default int insertUsage(java.util.List<io.wanapis.usage.RequestRecord> batch) {
+    return insertUsage(batch, LedgerFormat.CHUNKS);
+  }
+  /** Streams the matching records of both formats, oldest first (ties by request id). */
   void scanUsage(io.wanapis.usage.UsageQuery query, java.util.function.Consumer<io.wanapis.usage.RequestRecord> sink);
   double sumCost(io.wanapis.budget.Budget.Scope scope, String id, long sinceMs);
   long countUsage();

@@ -46,6 +46,8 @@ public final class Ledger implements UsageListener, AutoCloseable {
   private static final ObjectMapper JSON = Json.MAPPER;
   /** How long the writer lets records gather when it found fewer than a batch. */
   static final long TICK_MS = 20;
+  /** A spill-file line that says the next N records were written to the store as one batch. */
+  static final String BATCH_MARK = "#batch ";
 
   /** Where batches go: {@code Store::insertUsage}. Throws when the store is unavailable. */
   @FunctionalInterface
@@ -145,9 +147,9 @@ public final class Ledger implements UsageListener, AutoCloseable {
         // While the store is down, keep the queue well below full so the event loop never has to
         // spill; at shutdown, put everything on disk rather than wait.
         if (closing || queue.size() > capacity / 2) {
-          List<RequestRecord> all = new ArrayList<>(batch);
-          queue.drainTo(all);
-          spill(all);
+          List<RequestRecord> rest = new ArrayList<>();
+          queue.drainTo(rest);
+          spill(batch, rest);
           return;
         }
         Thread.sleep(backoff);
@@ -159,21 +161,38 @@ public final class Ledger implements UsageListener, AutoCloseable {
   // ---------------------------------------------------------------- spill file
 
   private void spill(List<RequestRecord> records) {
+    spill(List.of(), records);
+  }
+
+  /**
+   * Appends records to the spill file. {@code attempted} is a batch the store may have committed
+   * although the write failed (PostgreSQL can commit and lose the answer): it is marked as one
+   * ({@value #BATCH_MARK} and its size) so the replay writes it as exactly that batch again, which
+   * the store recognises and skips if the first try did arrive (a chunk's id is its first id, size
+   * and last id). {@code rest} never reached the store and is batched freely on replay.
+   */
+  private void spill(List<RequestRecord> attempted, List<RequestRecord> rest) {
     synchronized (fileLock) {
       try {
         if (spillFile.getParent() != null) Files.createDirectories(spillFile.getParent());
         try (BufferedWriter w = Files.newBufferedWriter(spillFile, StandardCharsets.UTF_8, StandardOpenOption.CREATE,
             StandardOpenOption.APPEND, StandardOpenOption.WRITE)) {
-          for (RequestRecord r : records) {
-            w.write(JSON.writeValueAsString(r));
+          if (!attempted.isEmpty()) {
+            w.write(BATCH_MARK + attempted.size());
             w.write('\n');
           }
+          for (List<RequestRecord> part : List.of(attempted, rest)) {
+            for (RequestRecord r : part) {
+              w.write(JSON.writeValueAsString(r));
+              w.write('\n');
+            }
+          }
         }
-        spilled.addAndGet(records.size());
+        spilled.addAndGet(attempted.size() + rest.size());
         spillPending = true;
       } catch (IOException e) {
         // The one way records can be lost: no store and no disk. Say so loudly, with the count.
-        log.error("usage ledger: cannot write {} records to {}: {} (records lost)", records.size(), spillFile, e.getMessage());
+        log.error("usage ledger: cannot write {} records to {}: {} (records lost)", attempted.size() + rest.size(), spillFile, e.getMessage());
       }
     }
   }
@@ -195,16 +214,29 @@ public final class Ledger implements UsageListener, AutoCloseable {
     long n = 0;
     try (BufferedReader in = Files.newBufferedReader(replayFile, StandardCharsets.UTF_8)) {
       List<RequestRecord> batch = new ArrayList<>(batchSize);
+      // the same file is always cut into the same batches, so a replay retried after a failure
+      // half-way writes batches the store recognises (and skips) where they did arrive
+      int marked = 0; // records left of a batch marked in the file
       String line;
       while ((line = in.readLine()) != null) {
         if (line.isBlank()) continue;
+        if (line.startsWith(BATCH_MARK)) {
+          if (!batch.isEmpty()) {
+            sink.write(batch);
+            n += batch.size();
+            batch.clear();
+          }
+          marked = markedSize(line);
+          continue;
+        }
+        boolean inMarked = marked > 0;
         try {
           batch.add(JSON.readValue(line, RequestRecord.class));
         } catch (IOException e) {
           log.warn("usage ledger: skipping an unreadable line of {}: {}", replayFile, e.getMessage());
-          continue;
+          if (!inMarked) continue;
         }
-        if (batch.size() == batchSize) {
+        if (inMarked ? --marked == 0 : batch.size() == batchSize) {
           sink.write(batch);
           n += batch.size();
           batch.clear();
@@ -230,6 +262,14 @@ public final class Ledger implements UsageListener, AutoCloseable {
     if (n > 0) log.info("usage ledger: replayed {} spilled records into the store", n);
     synchronized (fileLock) {
       spillPending = Files.exists(spillFile);
+    }
+  }
+
+  private static int markedSize(String line) {
+    try {
+      return Math.max(0, Integer.parseInt(line.substring(BATCH_MARK.length()).trim()));
+    } catch (NumberFormatException e) {
+      return 0; // a damaged mark: its records are batched like the others
     }
   }
 

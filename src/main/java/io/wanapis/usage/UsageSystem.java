@@ -66,7 +66,8 @@ public final class UsageSystem {
     for (Budget b : budgets(us, store, cache)) book.put(b, store.sumCost(b.scope(), b.targetId(), b.period().start(now)));
     Ledger ledger = null;
     if (us.ledger()) {
-      ledger = new Ledger(store::insertUsage, s.dataDir().resolve("ledger-spill.jsonl"), us.queueCapacity(), us.batchSize()).start();
+      io.wanapis.store.LedgerFormat format = us.ledgerFormat();
+      ledger = new Ledger(batch -> store.insertUsage(batch, format), s.dataDir().resolve("ledger-spill.jsonl"), us.queueCapacity(), us.batchSize()).start();
     }
     GatewayMetrics metrics = us.metricsEnabled() ? new GatewayMetrics(us.metricsKeyLabels()) : null;
     if (metrics != null && ledger != null) {
@@ -78,7 +79,7 @@ public final class UsageSystem {
     if (metrics != null) metrics.gauge("wanapis_budget_reservations", "Requests holding a budget reservation", book::inFlight);
     BudgetGate gate = new BudgetGate(book, metering, us.reserveOutputTokens());
     log.info("usage: catalog of {} models (prices as of {}), {} budgets, ledger {}, metrics {}", catalog.all().size(),
-        catalog.pricesAsOf(), book.views().size(), ledger == null ? "off" : "on", metrics == null ? "off" : "on");
+        catalog.pricesAsOf(), book.views().size(), ledger == null ? "off" : "on (" + us.ledgerFormat().id() + ")", metrics == null ? "off" : "on");
     return new UsageSystem(store, catalog, book, ledger, metrics, new UsageRuntime(metering, gate, metrics), us);
   }
 

@@ -164,4 +164,15 @@ class ConfigLoaderTest {
     assertThatThrownBy(() -> new SettingsResolver(env::get).resolve(http, "r.yaml", null, null))
         .hasMessageContaining("redis://host:6379");
   }
+
+  @Test
+  void theLedgerFormatIsChunksUnlessRowsAreAskedFor() {
+    var none = new SettingsResolver(env::get).resolve(loader.parse("master_key: k\n", "u.yaml"), "u.yaml", null, null);
+    assertThat(none.usage().ledgerFormat()).isEqualTo(io.wanapis.store.LedgerFormat.CHUNKS);
+    var rows = new SettingsResolver(env::get).resolve(loader.parse("usage: {ledger_format: rows}\n", "u.yaml"), "u.yaml", null, null);
+    assertThat(rows.usage().ledgerFormat()).isEqualTo(io.wanapis.store.LedgerFormat.ROWS);
+    GatewayConfig bad = loader.parse("usage: {ledger_format: csv}\n", "u.yaml");
+    assertThatThrownBy(() -> new SettingsResolver(env::get).resolve(bad, "u.yaml", null, null))
+        .hasMessageContaining("usage.ledger_format must be 'chunks' or 'rows', not 'csv'");
+  }
 }

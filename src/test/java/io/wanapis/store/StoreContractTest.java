@@ -24,6 +24,8 @@ import java.util.concurrent.atomic.AtomicLong;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
 
 /**
  * What every home of the store must do; {@link SqliteStoreTest} and {@link PostgresStoreTest} run
@@ -224,8 +226,9 @@ abstract class StoreContractTest {
         tags, cost, false);
   }
 
-  @Test
-  void ledgerRowsAreWrittenOnceAndAggregateTheSameOnBothDatabases() {
+  @ParameterizedTest
+  @EnumSource(LedgerFormat.class)
+  void ledgerRecordsAreWrittenOnceAndAggregateTheSameOnBothDatabases(LedgerFormat format) {
     long h = 1_700_000_000_000L - (1_700_000_000_000L % 3_600_000L); // an hour boundary
     List<io.wanapis.usage.RequestRecord> rows = new java.util.ArrayList<>();
     for (int i = 0; i < 100; i++) {
@@ -233,14 +236,20 @@ abstract class StoreContractTest {
           i < 70 ? "gpt-4o-mini" : "claude-haiku-4-5", i < 70 ? "openai" : "anthropic", i % 10 == 0 ? List.of("search", "beta") : List.of(),
           i % 25 == 0 ? 502 : 200, 10 + i, 20 + i, 0.001 * (i + 1), i + 1, i % 2 == 0 ? i / 2.0 : -1));
     }
-    assertThat(store.insertUsage(rows.subList(0, 60))).isEqualTo(60);
-    // a retried batch that overlaps what is stored: only the new rows count
-    assertThat(store.insertUsage(rows.subList(50, 100))).isEqualTo(40);
+    assertThat(store.insertUsage(rows.subList(0, 60), format)).isEqualTo(60);
+    // the same batch again (a retry after the first try's answer was lost): nothing counts twice
+    assertThat(store.insertUsage(rows.subList(0, 60), format)).isZero();
+    if (format == LedgerFormat.ROWS) {
+      // rows: even a batch that only overlaps what is stored adds only its new rows
+      assertThat(store.insertUsage(rows.subList(50, 100), format)).isEqualTo(40);
+    } else {
+      assertThat(store.insertUsage(rows.subList(60, 100), format)).isEqualTo(40);
+    }
     assertThat(store.countUsage()).isEqualTo(100);
     // a client's over-long user id or model name is cut to the column, not refused with its batch
     var longOne = usageRow("req_long", h, "key_a", "team_x", "m".repeat(500), "openai", List.of(), 200, 1, 1, 0, 1, -1)
         .withMetering("team_x", "proj-1", List.of(), "u".repeat(1000), new io.wanapis.usage.Usage(1, 1, 0, 0, false), 0, false);
-    assertThat(store.insertUsage(List.of(longOne))).isEqualTo(1);
+    assertThat(store.insertUsage(List.of(longOne), format)).isEqualTo(1);
     store.scanUsage(io.wanapis.usage.UsageQuery.all(), r -> {
       if (r.requestId().equals("req_long")) assertThat(r.user()).hasSize(200);
     });
@@ -280,10 +289,57 @@ abstract class StoreContractTest {
     assertThat(store.sumCost(io.wanapis.budget.Budget.Scope.KEY, "key_b", h + 50 * 60_000L)).isCloseTo(keyB, org.assertj.core.data.Offset.offset(1e-9));
     assertThat(store.sumCost(io.wanapis.budget.Budget.Scope.TEAM, "team_x", 0)).isPositive();
 
-    // a row read back is the row written
+    // a record read back is the record written
     List<io.wanapis.usage.RequestRecord> back = new java.util.ArrayList<>();
     store.scanUsage(new io.wanapis.usage.UsageQuery(0, Long.MAX_VALUE, "key_a", null, null), back::add);
     assertThat(back.get(0)).isEqualTo(rows.get(0));
+  }
+
+  @Test
+  void bothLedgerFormatsReadAsOneInTimeOrder() {
+    // chunks whose times interleave (two event loops finish requests out of timestamp order),
+    // plus rows written before a change of format: one stream, oldest first, counted and summed once
+    long t = 1_760_000_000_000L;
+    List<io.wanapis.usage.RequestRecord> all = new java.util.ArrayList<>();
+    List<io.wanapis.usage.RequestRecord> a = new java.util.ArrayList<>(), b = new java.util.ArrayList<>(), rows = new java.util.ArrayList<>();
+    java.util.Random random = new java.util.Random(7);
+    for (int i = 0; i < 300; i++) {
+      var r = usageRow(String.format("req_%04d", i), t + i * 10L + random.nextInt(25), i % 3 == 0 ? "key_a" : "key_b", "team_x",
+          "gpt-4o-mini", "openai", i % 7 == 0 ? List.of("t" + i % 2) : List.of(), 200, i, 2 * i, 0.0001 * i, 5, -1);
+      all.add(r);
+      (i < 100 ? rows : i % 2 == 0 ? a : b).add(r);
+    }
+    assertThat(store.insertUsage(rows, LedgerFormat.ROWS)).isEqualTo(100);
+    assertThat(store.insertUsage(a.subList(0, 50), LedgerFormat.CHUNKS)).isEqualTo(50);
+    assertThat(store.insertUsage(b.subList(0, 50), LedgerFormat.CHUNKS)).isEqualTo(50);
+    assertThat(store.insertUsage(a.subList(50, 100), LedgerFormat.CHUNKS)).isEqualTo(50);
+    assertThat(store.insertUsage(b.subList(50, 100), LedgerFormat.CHUNKS)).isEqualTo(50);
+    assertThat(store.countUsage()).isEqualTo(300);
+
+    List<io.wanapis.usage.RequestRecord> back = new java.util.ArrayList<>();
+    store.scanUsage(io.wanapis.usage.UsageQuery.all(), back::add);
+    List<io.wanapis.usage.RequestRecord> expected = all.stream().sorted(java.util.Comparator
+        .comparingLong(io.wanapis.usage.RequestRecord::timestampMs).thenComparing(io.wanapis.usage.RequestRecord::requestId)).toList();
+    assertThat(back).containsExactlyElementsOf(expected);
+
+    // a range that starts and ends inside chunks, one key
+    long from = t + 1_234, to = t + 2_500;
+    List<io.wanapis.usage.RequestRecord> some = new java.util.ArrayList<>();
+    store.scanUsage(new io.wanapis.usage.UsageQuery(from, to, "key_a", null, null), some::add);
+    assertThat(some).containsExactlyElementsOf(expected.stream()
+        .filter(r -> r.timestampMs() >= from && r.timestampMs() < to && r.keyId().equals("key_a")).toList());
+
+    // budgets rebuilt at start: whole chunks from their cost summaries, the chunk the period starts in from its records
+    for (long since : new long[] {0, t + 1_234, t + 2_001, t + 9_999}) {
+      for (String key : List.of("key_a", "key_b")) {
+        double want = all.stream().filter(r -> r.keyId().equals(key) && r.timestampMs() >= since).mapToDouble(r -> r.costUsd()).sum();
+        assertThat(store.sumCost(io.wanapis.budget.Budget.Scope.KEY, key, since)).as("%s since %d", key, since)
+            .isCloseTo(want, org.assertj.core.data.Offset.offset(1e-9));
+      }
+      double team = all.stream().filter(r -> r.timestampMs() >= since).mapToDouble(r -> r.costUsd()).sum();
+      assertThat(store.sumCost(io.wanapis.budget.Budget.Scope.TEAM, "team_x", since)).isCloseTo(team, org.assertj.core.data.Offset.offset(1e-9));
+    }
+    assertThat(store.sumCost(io.wanapis.budget.Budget.Scope.PROJECT, "proj-2", 0)).isZero();
   }
 
   @Test
