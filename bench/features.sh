@@ -162,7 +162,7 @@ for r in $(seq "$ROUNDS"); do
     log "round $r $v: $(grep -o 'rps=[0-9.]*' <<< "$line") $(grep -o 'non2xx=[0-9]*' <<< "$line")"
   done
 done
-ledger=$(sqlite3 "$WORK/data-metering+budget/wanapis.db" 'select count(*) from usage_records' 2>/dev/null || echo "?")
+ledger=$(sqlite3 "$WORK/data-metering+budget/wanapis.db" 'select (select count(*) from usage_records) + (select coalesce(sum(records), 0) from usage_chunks)' 2>/dev/null || echo "?")
 redis_keys=$(redis-cli -p "$REDIS_PORT" dbsize 2>/dev/null || echo "?")
 
 REPORT=$(python3 - "$RES" "$ledger" "$redis_keys" <<'EOF'

@@ -7,6 +7,7 @@ import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.LongSupplier;
@@ -99,6 +100,12 @@ public final class BudgetBook implements UsageListener {
   private final Map<String, State> byId = new LinkedHashMap<>();
   private final Map<String, List<State>> byTarget = new ConcurrentHashMap<>();
   private final Map<String, Reservation> inFlight = new ConcurrentHashMap<>();
+  private record Applicable(long version, String teamId, String projectId, List<State> states) {}
+  private static final int MAX_KEYS_CACHED = 100_000;
+  /** Each key's applicable budgets, valid while {@link #version} is unchanged. */
+  private final Map<String, Applicable> byKey = new ConcurrentHashMap<>();
+  /** Bumped (under the lock) after a budget is added or removed. */
+  private volatile long version;
   /** Read without the lock on the hot path: no budgets, no work at all. */
   private volatile boolean empty = true;
 
@@ -127,7 +134,11 @@ public final class BudgetBook implements UsageListener {
     s.base = spentThisPeriod;
     for (int t : b.thresholds()) if (s.spent >= b.limitUsd() * t / 100.0) s.fired.add(t);
     byId.put(b.id(), s);
-    byTarget.computeIfAbsent(target(b.scope(), b.targetId()), k -> new ArrayList<>()).add(s);
+    // copy on write: applies() reads these lists without the lock
+    List<State> l = new ArrayList<>(byTarget.getOrDefault(target(b.scope(), b.targetId()), List.of()));
+    l.add(s);
+    byTarget.put(target(b.scope(), b.targetId()), l);
+    version++;
     empty = false;
   }
 
@@ -139,6 +150,7 @@ public final class BudgetBook implements UsageListener {
     l.remove(s);
     if (l.isEmpty()) byTarget.remove(t);
     else byTarget.put(t, l);
+    version++;
     empty = byId.isEmpty();
     return true;
   }
@@ -157,11 +169,17 @@ public final class BudgetBook implements UsageListener {
 
   /** Reserves {@code estimate} USD for a request, or says which hard budget refuses it. */
   public BudgetRefusal reserve(String requestId, String keyId, String teamId, String projectId, double estimate) {
+    return reserve(requestId, keyId, teamId, projectId, () -> estimate);
+  }
+
+  /** The same, with the estimate computed only when a budget applies (the common request has none). */
+  public BudgetRefusal reserve(String requestId, String keyId, String teamId, String projectId, java.util.function.DoubleSupplier estimateOf) {
     if (empty) return null;
+    List<State> states = applicable(keyId, teamId, projectId);
+    if (states.isEmpty()) return null;
+    double estimate = estimateOf.getAsDouble(); // outside the lock: two event loops take it per request
     long now = clock.getAsLong();
     synchronized (this) {
-      List<State> states = applicable(keyId, teamId, projectId);
-      if (states.isEmpty()) return null;
       SharedSpend sh = shared;
       if (sh != null && !sh.available()) {
         State hard = null;
@@ -184,12 +202,29 @@ public final class BudgetBook implements UsageListener {
     }
   }
 
+  /**
+   * The budgets a request of this key, team and project falls under, computed once per key and
+   * kept until a budget is added or removed (or the key's team or project changes), rather than
+   * three lookups of freshly built strings per request. Lock-free: {@code byTarget}'s lists are
+   * replaced, never changed, and a budget added or removed meanwhile counts from the next request.
+   */
   private List<State> applicable(String keyId, String teamId, String projectId) {
+    if (keyId == null) return compute(null, teamId, projectId);
+    long v = version; // read before computing: a change meanwhile leaves the entry stale, not wrong
+    Applicable a = byKey.get(keyId);
+    if (a != null && a.version == v && Objects.equals(a.teamId, teamId) && Objects.equals(a.projectId, projectId)) return a.states;
+    List<State> states = compute(keyId, teamId, projectId);
+    if (byKey.size() >= MAX_KEYS_CACHED) byKey.clear(); // bounded: keys come and go
+    byKey.put(keyId, new Applicable(v, teamId, projectId, states));
+    return states;
+  }
+
+  private List<State> compute(String keyId, String teamId, String projectId) {
     List<State> out = new ArrayList<>(2);
     if (keyId != null) out.addAll(byTarget.getOrDefault(target(Budget.Scope.KEY, keyId), List.of()));
     if (teamId != null) out.addAll(byTarget.getOrDefault(target(Budget.Scope.TEAM, teamId), List.of()));
     if (projectId != null) out.addAll(byTarget.getOrDefault(target(Budget.Scope.PROJECT, projectId), List.of()));
-    return out;
+    return List.copyOf(out);
   }
 
   /** Settles a finished request: releases its reservation and books its real cost. */
@@ -197,8 +232,9 @@ public final class BudgetBook implements UsageListener {
   public void onRequest(RequestRecord r) {
     Reservation res = inFlight.remove(r.requestId());
     if (empty && res == null) return;
-    List<Alert> due = new ArrayList<>();
+    List<Alert> due = new ArrayList<>(0);
     long now = clock.getAsLong();
+    List<State> charged = r.costUsd() > 0 ? applicable(r.keyId(), r.teamId(), r.projectId()) : List.of();
     synchronized (this) {
       if (res != null) {
         for (State s : res.states()) {
@@ -207,7 +243,7 @@ public final class BudgetBook implements UsageListener {
         }
       }
       if (r.costUsd() > 0) {
-        for (State s : applicable(r.keyId(), r.teamId(), r.projectId())) {
+        for (State s : charged) {
           s.roll(now);
           s.spent += r.costUsd();
           s.unflushed += r.costUsd();

@@ -36,9 +36,7 @@ public final class BudgetGate {
   /** Reserves, or returns the error to answer with (null: go on). */
   public ApiError reserve(Principal p, InboundCall call, ModelRoute route) {
     Attribution a = metering.attribution(p.keyId());
-    if (!book.applies(p.keyId(), a.teamId(), a.projectId())) return null;
-    double estimate = estimate(call, route);
-    BudgetRefusal r = book.reserve(call.requestId(), p.keyId(), a.teamId(), a.projectId(), estimate);
+    BudgetRefusal r = book.reserve(call.requestId(), p.keyId(), a.teamId(), a.projectId(), () -> estimate(call, route));
     return r == null ? null : error(r, System.currentTimeMillis());
   }
 
@@ -46,7 +44,10 @@ public final class BudgetGate {
     // a third of the body's bytes: an over-count for English and code, close for CJK text, and free;
     // the bound on overspend is the in-flight reservations' error either way (docs/budgets.md)
     long prompt = call.bodyLength() / 3;
-    long max = call.peek().hasMaxTokens() ? BodyFields.read(call.body(), call.bodyLength()).maxTokens() : -1;
+    // with max_tokens present, the largest of the output caps (a second, narrow read); with only
+    // max_completion_tokens, the ingress's peek already has it
+    long max = call.peek().hasMaxTokens() ? BodyFields.read(call.body(), call.bodyLength()).maxTokens()
+        : call.peek().maxTokens() > 0 ? call.peek().maxTokens() : -1;
     long out = "embeddings".equals(call.endpoint().id()) ? 0 : max >= 0 ? max : defaultOutputTokens;
     double worst = 0;
     for (Target t : route.targets()) {

@@ -12,8 +12,9 @@ import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.ArrayBlockingQueue;
-import java.util.concurrent.BlockingQueue;
+import java.util.Collection;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -39,7 +40,8 @@ import org.slf4j.LoggerFactory;
  * batches of one or two rows, a transaction each: 20 µs of writer CPU and ~10 µs of event-loop
  * CPU per request at 18,000 requests/s (docs/benchmarks.md). Now it drains what gathered, writes
  * it in one transaction and sleeps {@value #TICK_MS} ms when the batch was not full, so a record
- * reaches the store within about that time plus the write.
+ * reaches the store within about that time plus the write. The queue is lock-free for the same
+ * reason: a locked queue made event loops park (a futex call each) while the writer drained it.
  */
 public final class Ledger implements UsageListener, AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(Ledger.class);
@@ -60,7 +62,7 @@ public final class Ledger implements UsageListener, AutoCloseable {
   private final Path replayFile;
   private final int capacity;
   private final int batchSize;
-  private final BlockingQueue<RequestRecord> queue;
+  private final RecordQueue queue;
   private final Object fileLock = new Object();
   private final Thread writer;
   private final AtomicLong written = new AtomicLong();
@@ -77,7 +79,7 @@ public final class Ledger implements UsageListener, AutoCloseable {
     this.replayFile = spillFile.resolveSibling(spillFile.getFileName() + ".replaying");
     this.capacity = capacity;
     this.batchSize = batchSize;
-    this.queue = new ArrayBlockingQueue<>(capacity);
+    this.queue = new RecordQueue(capacity);
     this.spillPending = Files.exists(spillFile) || Files.exists(replayFile);
     this.writer = new Thread(this::run, "wanapis-ledger");
     this.writer.setDaemon(true);
@@ -293,5 +295,57 @@ public final class Ledger implements UsageListener, AutoCloseable {
   @Override
   public void close() {
     close(10_000);
+  }
+
+  /**
+   * A bounded multi-producer queue without locks: event loops add with a CAS, the writer takes.
+   * The bound is kept by a counter reserved before adding, so it is never exceeded.
+   */
+  private static final class RecordQueue {
+    private final ConcurrentLinkedQueue<RequestRecord> items = new ConcurrentLinkedQueue<>();
+    private final AtomicInteger size = new AtomicInteger();
+    private final int capacity;
+
+    RecordQueue(int capacity) {
+      this.capacity = capacity;
+    }
+
+    boolean offer(RequestRecord r) {
+      if (size.incrementAndGet() > capacity) {
+        size.decrementAndGet();
+        return false;
+      }
+      items.add(r);
+      return true;
+    }
+
+    boolean remove(RequestRecord r) {
+      if (!items.remove(r)) return false;
+      size.decrementAndGet();
+      return true;
+    }
+
+    int drainTo(Collection<RequestRecord> to) {
+      return drainTo(to, Integer.MAX_VALUE);
+    }
+
+    int drainTo(Collection<RequestRecord> to, int max) {
+      int n = 0;
+      RequestRecord r;
+      while (n < max && (r = items.poll()) != null) {
+        to.add(r);
+        n++;
+      }
+      size.addAndGet(-n);
+      return n;
+    }
+
+    int size() {
+      return size.get();
+    }
+
+    boolean isEmpty() {
+      return items.isEmpty();
+    }
   }
 }
