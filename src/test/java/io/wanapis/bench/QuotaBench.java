@@ -64,6 +64,8 @@ public final class QuotaBench {
       LocalQuotaCounters counters = new LocalQuotaCounters();
       enforcers.put(fast ? "limits-memory-fast" : "limits-memory", new QuotaEnforcer(book, id -> id.equals(key.id()) ? key : null, () -> counters));
     }
+    // the same with the prompt counted before the clock starts: the counters, headers and release alone
+    enforcers.put("counters only (prompt counted before)", enforcers.get("limits-memory-fast"));
     long[] question = {0};
     var threads = (com.sun.management.ThreadMXBean) ManagementFactory.getThreadMXBean();
     var os = (com.sun.management.OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean();
@@ -78,6 +80,7 @@ public final class QuotaBench {
         for (int i = 0; i < perRound; i++) {
           calls[i] = new InboundCall("req-" + i, Protocol.OPENAI, Endpoint.CHAT, bodies[i], bodies[i].length, RequestPeeker.peek(bodies[i],
               bodies[i].length), MultiMap.caseInsensitiveMultiMap());
+          if (e.getKey().startsWith("counters")) calls[i].promptTokenEstimate(true);
         }
         MultiMap headers = HeadersMultiMap.httpHeaders();
         System.gc();
