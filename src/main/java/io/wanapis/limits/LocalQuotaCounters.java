@@ -4,10 +4,8 @@ import io.github.bucket4j.Bandwidth;
 import io.github.bucket4j.Bucket;
 import io.github.bucket4j.ConsumptionProbe;
 import io.vertx.core.Future;
+import io.github.bucket4j.local.SynchronizationStrategy;
 import java.time.Duration;
-import java.time.Instant;
-import java.time.LocalDate;
-import java.time.ZoneOffset;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.LongSupplier;
@@ -33,6 +31,7 @@ public final class LocalQuotaCounters implements QuotaCounters {
 
   /** The fastest refill bucket4j accepts: one unit per nanosecond. */
   static final long MAX_PER_MINUTE = 60_000_000_000L;
+  private static final long DAY_MILLIS = 86_400_000L;
 
   private final ConcurrentHashMap<String, MinuteBucket> minutes = new ConcurrentHashMap<>();
   private final ConcurrentHashMap<String, DayCounter> days = new ConcurrentHashMap<>();
@@ -89,11 +88,17 @@ public final class LocalQuotaCounters implements QuotaCounters {
 
   @Override
   public Future<Take> enter(String key, int max, String requestId, long leaseMillis) {
-    AtomicInteger count = inside.computeIfAbsent(key, k -> new AtomicInteger());
+    return Future.succeededFuture(enterNow(key, max));
+  }
+
+  /** The same as {@link #enter}, without the future (for callers that know they are local). */
+  public Take enterNow(String key, int max) {
+    AtomicInteger count = inside.get(key);
+    if (count == null) count = inside.computeIfAbsent(key, k -> new AtomicInteger()); // computeIfAbsent locks its bin
     while (true) {
       int now = count.get();
-      if (now >= max) return Future.succeededFuture(new Take(false, 0, 0, 1_000_000_000L, false));
-      if (count.compareAndSet(now, now + 1)) return Future.succeededFuture(new Take(true, max - now - 1, 0, 0, false));
+      if (now >= max) return new Take(false, 0, 0, 1_000_000_000L, false);
+      if (count.compareAndSet(now, now + 1)) return new Take(true, max - now - 1, 0, 0, false);
     }
   }
 
@@ -119,13 +124,16 @@ public final class LocalQuotaCounters implements QuotaCounters {
     long capacity = Math.min(w.capacity(), Long.MAX_VALUE / 4);
     MinuteBucket fresh = new MinuteBucket(w, Bucket.builder()
         .addLimit(Bandwidth.builder().capacity(Math.max(1, capacity)).refillGreedy(Math.max(1, rate), Duration.ofMinutes(1)).build())
+        // updated in place under a monitor: the lock-free default copies the bucket's state on
+        // every take (an allocation per counter per request), and two event loops rarely contend
+        .withSynchronizationStrategy(SynchronizationStrategy.SYNCHRONIZED)
         .build());
     minutes.put(key, fresh);
     return fresh.bucket();
   }
 
   private DayCounter dayCounter(String key, Window w, long nowMillis) {
-    long day = Math.floorDiv(nowMillis, 86_400_000L);
+    long day = Math.floorDiv(nowMillis, DAY_MILLIS);
     DayCounter c = days.get(key);
     if (c == null || c.day != day || c.limit != w.limit()) {
       DayCounter fresh = new DayCounter(w.limit(), day);
@@ -136,9 +144,9 @@ public final class LocalQuotaCounters implements QuotaCounters {
     return c;
   }
 
+  /** Nanoseconds until the next 00:00 UTC (UTC days are exactly 86,400,000 ms: no leap seconds in epoch millis). */
   static long untilNextUtcDay(long nowMillis) {
-    long next = LocalDate.ofInstant(Instant.ofEpochMilli(nowMillis), ZoneOffset.UTC).plusDays(1)
-        .atStartOfDay(ZoneOffset.UTC).toInstant().toEpochMilli();
+    long next = (Math.floorDiv(nowMillis, DAY_MILLIS) + 1) * DAY_MILLIS;
     return (next - nowMillis) * 1_000_000L;
   }
 }

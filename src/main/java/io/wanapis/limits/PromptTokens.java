@@ -34,6 +34,10 @@ public final class PromptTokens {
   private static final Cache<String, Integer> COUNTS = Caffeine.newBuilder()
       .maximumWeight(8_000_000) // characters kept, ~16 MB
       .weigher((String k, Integer v) -> k.length())
+      // maintenance (the eviction policy's bookkeeping) on the calling thread, in small steps:
+      // by default it is handed to the common pool, which costs a thread wake-up every few
+      // writes, and every request of varied traffic writes one new text
+      .executor(Runnable::run)
       .build();
 
   private PromptTokens() {}
@@ -55,7 +59,14 @@ public final class PromptTokens {
         if (t == JsonToken.VALUE_STRING) {
           String name = p.currentName();
           if ("model".equals(name)) continue;
-          if ("role".equals(name)) tokens += PER_MESSAGE;
+          if ("role".equals(name)) {
+            tokens += PER_MESSAGE;
+            int known = Roles.count(p.getTextCharacters(), p.getTextOffset(), p.getTextLength());
+            if (known >= 0) {
+              tokens += known;
+              continue;
+            }
+          }
           tokens += countText(p.getText(), fast);
         }
       }
@@ -80,6 +91,30 @@ public final class PromptTokens {
     int n = TokenCounter.count(s);
     COUNTS.put(s, n);
     return n;
+  }
+
+  /**
+   * The usual role names and their tokens: a message's role is one of a few words, so it is
+   * matched in the parser's buffer (no string, no cache lookup per message) and counted exactly,
+   * also in fast mode.
+   */
+  private static final class Roles {
+    private static final char[][] NAMES = {"system".toCharArray(), "user".toCharArray(), "assistant".toCharArray(),
+        "developer".toCharArray(), "tool".toCharArray(), "function".toCharArray()};
+    private static final int[] COUNTS = new int[NAMES.length];
+
+    static {
+      for (int i = 0; i < NAMES.length; i++) COUNTS[i] = TokenCounter.count(new String(NAMES[i]));
+    }
+
+    /** The tokens of the role in {@code buf[off, off + len)}, or -1 when it is not a usual one. */
+    static int count(char[] buf, int off, int len) {
+      for (int i = 0; i < NAMES.length; i++) {
+        char[] n = NAMES[i];
+        if (n.length == len && java.util.Arrays.equals(n, 0, len, buf, off, off + len)) return COUNTS[i];
+      }
+      return -1;
+    }
   }
 
   static int utf8Length(String s) {

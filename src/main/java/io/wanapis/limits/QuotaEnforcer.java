@@ -191,6 +191,10 @@ public final class QuotaEnforcer {
       }
     }
     Admission a = new Admission(call.requestId(), ks.tenant(), ks.weight(), reserve, steps.size());
+    if (counters.get() instanceof LocalQuotaCounters local) {
+      ApiError refusal = runLocal(local, steps, a);
+      return refusal == null ? Future.succeededFuture(a) : Future.failedFuture(refusal);
+    }
     Promise<Admission> p = Promise.promise();
     run(steps, 0, a, p);
     return p.future();
@@ -228,49 +232,74 @@ public final class QuotaEnforcer {
       Step s = steps.get(i);
       Future<Take> f;
       try {
-        if (c instanceof LocalQuotaCounters local && s.kind() != StepKind.CONCURRENCY) {
-          // in memory: no future to allocate and complete
-          if (!accept(s, local.takeNow(s.counter(), s.window(), s.n(a.reservedTokens)), a, p)) return;
-          continue;
-        }
         f = s.kind() == StepKind.CONCURRENCY
             ? c.enter(s.counter(), (int) s.limit(), a.requestId, CONCURRENCY_LEASE_MS)
             : c.take(s.counter(), s.window(), s.n(a.reservedTokens));
       } catch (RuntimeException e) {
-        // a counter must never throw; if one does it is a bug: answered as one (not as "Redis is
-        // down"), with what was taken given back, rather than left hanging
-        org.slf4j.LoggerFactory.getLogger(QuotaEnforcer.class).error("quota counter failed on {}", s.counter(), e);
-        rollback(a);
-        p.fail(ApiError.internal("checking the quota counter " + s.counter()));
+        p.fail(counterFailed(s, a, e));
         return;
       }
       if (!f.isComplete()) {
         int next = i + 1;
         f.onComplete(ar -> {
-          if (accept(s, ar.succeeded() ? ar.result() : Take.unavailableNow(), a, p)) run(steps, next, a, p);
+          ApiError refusal = accept(s, ar.succeeded() ? ar.result() : Take.unavailableNow(), a);
+          if (refusal == null) run(steps, next, a, p);
+          else p.fail(refusal);
         });
         return;
       }
-      if (!accept(s, f.succeeded() ? f.result() : Take.unavailableNow(), a, p)) return;
+      ApiError refusal = accept(s, f.succeeded() ? f.result() : Take.unavailableNow(), a);
+      if (refusal != null) {
+        p.fail(refusal);
+        return;
+      }
     }
     a.status = status(a);
     p.complete(a);
   }
 
-  /** Records a granted step, or undoes the earlier ones and fails the request. */
-  private boolean accept(Step s, Take t, Admission a, Promise<Admission> p) {
+  /**
+   * The checks against counters in memory: every answer is there at once, so no future or promise
+   * per counter or per request. Null when all were granted, else the error (what was taken is
+   * given back).
+   */
+  private ApiError runLocal(LocalQuotaCounters local, List<Step> steps, Admission a) {
+    for (int i = 0; i < steps.size(); i++) {
+      Step s = steps.get(i);
+      Take t;
+      try {
+        t = s.kind() == StepKind.CONCURRENCY ? local.enterNow(s.counter(), (int) s.limit())
+            : local.takeNow(s.counter(), s.window(), s.n(a.reservedTokens));
+      } catch (RuntimeException e) {
+        return counterFailed(s, a, e);
+      }
+      ApiError refusal = accept(s, t, a);
+      if (refusal != null) return refusal;
+    }
+    a.status = status(a);
+    return null;
+  }
+
+  private ApiError counterFailed(Step s, Admission a, RuntimeException e) {
+    // a counter must never throw; if one does it is a bug: answered as one (not as "Redis is
+    // down"), with what was taken given back, rather than left hanging
+    org.slf4j.LoggerFactory.getLogger(QuotaEnforcer.class).error("quota counter failed on {}", s.counter(), e);
+    rollback(a);
+    return ApiError.internal("checking the quota counter " + s.counter());
+  }
+
+  /** Records a granted step (null), or undoes the earlier ones and says why the request is refused. */
+  private ApiError accept(Step s, Take t, Admission a) {
     if (t.granted()) {
       a.granted.add(new Granted(s, t));
-      return true;
+      return null;
     }
     rollback(a);
     if (t.unavailable()) {
-      p.fail(new ApiError(503, "server_error", "quota_store_unavailable", "The shared quota store (Redis) cannot be reached and this "
-          + "gateway is configured to refuse requests then (on_failure: closed). Retry shortly.", null, "1"));
-      return false;
+      return new ApiError(503, "server_error", "quota_store_unavailable", "The shared quota store (Redis) cannot be reached and this "
+          + "gateway is configured to refuse requests then (on_failure: closed). Retry shortly.", null, "1");
     }
-    p.fail(refused(s, t, a));
-    return false;
+    return refused(s, t, a);
   }
 
   private void rollback(Admission a) {

@@ -1,6 +1,7 @@
 package io.wanapis.limits;
 
 import io.vertx.core.MultiMap;
+import io.vertx.core.http.HttpHeaders;
 
 /**
  * What a key has left, as OpenAI's {@code x-ratelimit-*} headers say it (its SDKs and many tools
@@ -9,16 +10,25 @@ import io.vertx.core.MultiMap;
 public record RateLimitStatus(long limitRequests, long remainingRequests, long resetRequestsNanos,
     long limitTokens, long remainingTokens, long resetTokensNanos) {
 
+  // written on every limited answer: names built once (their case-insensitive hash kept) rather
+  // than hashed from a String per header
+  private static final CharSequence LIMIT_REQUESTS = HttpHeaders.createOptimized("x-ratelimit-limit-requests");
+  private static final CharSequence REMAINING_REQUESTS = HttpHeaders.createOptimized("x-ratelimit-remaining-requests");
+  private static final CharSequence RESET_REQUESTS = HttpHeaders.createOptimized("x-ratelimit-reset-requests");
+  private static final CharSequence LIMIT_TOKENS = HttpHeaders.createOptimized("x-ratelimit-limit-tokens");
+  private static final CharSequence REMAINING_TOKENS = HttpHeaders.createOptimized("x-ratelimit-remaining-tokens");
+  private static final CharSequence RESET_TOKENS = HttpHeaders.createOptimized("x-ratelimit-reset-tokens");
+
   public void writeTo(MultiMap headers) {
     if (limitRequests > 0) {
-      headers.set("x-ratelimit-limit-requests", Long.toString(limitRequests));
-      headers.set("x-ratelimit-remaining-requests", Long.toString(Math.max(0, remainingRequests)));
-      headers.set("x-ratelimit-reset-requests", duration(resetRequestsNanos));
+      headers.set(LIMIT_REQUESTS, Long.toString(limitRequests));
+      headers.set(REMAINING_REQUESTS, Long.toString(Math.max(0, remainingRequests)));
+      headers.set(RESET_REQUESTS, duration(resetRequestsNanos));
     }
     if (limitTokens > 0) {
-      headers.set("x-ratelimit-limit-tokens", Long.toString(limitTokens));
-      headers.set("x-ratelimit-remaining-tokens", Long.toString(Math.max(0, remainingTokens)));
-      headers.set("x-ratelimit-reset-tokens", duration(resetTokensNanos));
+      headers.set(LIMIT_TOKENS, Long.toString(limitTokens));
+      headers.set(REMAINING_TOKENS, Long.toString(Math.max(0, remainingTokens)));
+      headers.set(RESET_TOKENS, duration(resetTokensNanos));
     }
   }
 
