@@ -6,6 +6,8 @@
 #
 # Four gateway processes in front of the same nginx upstream, each called with its own virtual key:
 #   off             no ledger, no metrics, no budget, no limits (records are still priced)
+#   off-again       a second process configured as off: the difference between the two is the
+#                   noise floor of the run (two identical gateways never measure exactly alike)
 #   metering+budget ledger to SQLite, Prometheus metrics, a hard monthly budget on the key     (issue 5)
 #   limits-memory   the key on a plan (rpm, tpm, rpd, tpd, max_concurrent) and its team with rpm
 #                   and tpm, all far above the load, so every request takes and settles them    (issue 8)
@@ -30,7 +32,7 @@ MASTER=sk-bench-master
 ROUNDS=${ROUNDS:-5}; ROUND_S=${ROUND_S:-8}; WARMUP_S=${WARMUP_S:-20}
 if [[ ${BENCH_QUICK:-0} == 1 ]]; then ROUNDS=2; ROUND_S=3; WARMUP_S=3; fi
 # FEATURES_VARIANTS="off metering+budget ..." measures only those (also: metering-no-ledger)
-read -r -a VARIANTS <<< "${FEATURES_VARIANTS:-off metering+budget limits-memory limits-memory-fast limits-redis}"
+read -r -a VARIANTS <<< "${FEATURES_VARIANTS:-off off-again metering+budget limits-memory limits-memory-fast limits-redis}"
 
 log() { printf '[features %s] %s\n' "$(date +%H:%M:%S)" "$*" >&2; }
 die() { log "ERROR: $*"; exit 1; }
@@ -99,7 +101,7 @@ for i in "${!VARIANTS[@]}"; do
     echo "providers: [{name: up, type: openai-compatible, base_url: \"http://127.0.0.1:$UP_PORT/v1\", api_key: none}]"
     echo "models: [{name: gpt-4o-mini, deployments: [{provider: up}]}]"
     case $v in
-      off) echo "usage: {ledger: false}"; echo "metrics: {enabled: false}" ;;
+      off|off-again) echo "usage: {ledger: false}"; echo "metrics: {enabled: false}" ;;
       metering+budget) ;;
       metering-no-ledger) echo "usage: {ledger: false}" ;;
       limits-memory) echo "usage: {ledger: false}"; echo "metrics: {enabled: false}"; echo "$PLANS" ;;
@@ -114,7 +116,7 @@ for i in "${!VARIANTS[@]}"; do
   wait_http "http://127.0.0.1:${PORTS[$i]}/health/ready" "$STARTED_PID" || die "gateway $v did not start (see $WORK/gateway-$v.log)"
   admin() { curl -sf -H "authorization: Bearer $MASTER" -H 'content-type: application/json' -d "$2" "http://127.0.0.1:${PORTS[$i]}$1"; }
   case $v in
-    off) body='{"name":"bench"}' ;;
+    off|off-again) body='{"name":"bench"}' ;;
     metering+budget|metering-no-ledger) body='{"name":"bench"}' ;;
     *) admin /admin/teams '{"name":"bench-team","limits":{"rpm":100000000,"tpm":100000000000}}' > /dev/null || die "team"
        body='{"name":"bench","team":"bench-team","limits":{"plan":"bench"}}' ;;
@@ -181,7 +183,7 @@ for r in rows:
     cpu.setdefault(r["variant"], []).append(us)
 off = statistics.median(by["off"])
 coff = statistics.median(cpu["off"])
-target = {"metering+budget": 5, "metering-no-ledger": 5, "limits-memory": 5, "limits-memory-fast": 5, "limits-redis": 15}
+target = {"off-again": None, "metering+budget": 5, "metering-no-ledger": 5, "limits-memory": 5, "limits-memory-fast": 5, "limits-redis": 15}
 print("| variant | median req/s | rounds (req/s) | vs off | CPU µs per request (median) | CPU vs off | target | errors |")
 print("|---|--:|---|--:|--:|--:|---|--:|")
 order = ["off"] + [v for v in by if v != "off"]
