@@ -4,7 +4,7 @@ import io.wanapis.providers.InboundCall;
 
 /**
  * The tokens a request reserves against a TPM limit before it is sent: the prompt counted with
- * the o200k tokenizer over the body's texts (see {@link PromptTokens}), plus {@code max_tokens} when given, else the plan's max_tokens cap,
+ * the cl100k tokenizer over the body's texts (see {@link PromptTokens}), plus {@code max_tokens} when given, else the plan's max_tokens cap,
  * else {@value #DEFAULT_OUTPUT}.
  * Only computed for keys that have a TPM limit.
  */

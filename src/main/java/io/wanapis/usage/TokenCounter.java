@@ -12,11 +12,37 @@ import com.knuddels.jtokkit.api.EncodingType;
  */
 public final class TokenCounter {
   private static volatile Encoding encoding;
+  private static volatile Encoding quick;
 
   private TokenCounter() {}
 
   public static void warmUp() {
     encoding();
+    quick();
+  }
+
+  /**
+   * Tokens of {@code text} in cl100k_base, for estimates made on the event loop before a request
+   * is sent (TPM reservations, settled afterwards with the upstream's real usage). Why not
+   * o200k: jtokkit splits o200k text with a {@code java.util.regex} pattern and cl100k with a
+   * hand-written splitter; on this project's machine a 60-character question took 6–7 µs in
+   * o200k and ~2.5 µs in cl100k. For English and code the two counts are within a few percent,
+   * and cl100k's is the larger for most other languages: the safe side for a reservation.
+   */
+  public static int countQuick(String text) {
+    if (text == null || text.isEmpty()) return 0;
+    return quick().countTokensOrdinary(text);
+  }
+
+  private static Encoding quick() {
+    Encoding e = quick;
+    if (e == null) {
+      synchronized (TokenCounter.class) {
+        if (quick == null) quick = Encodings.newDefaultEncodingRegistry().getEncoding(EncodingType.CL100K_BASE);
+        e = quick;
+      }
+    }
+    return e;
   }
 
   public static int count(String text) {
