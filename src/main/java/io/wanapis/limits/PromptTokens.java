@@ -17,8 +17,9 @@ import java.io.IOException;
  *
  * <p>Why a cache: the tokenizer costs about 0.05 µs per byte on the event loop, the largest single
  * cost of a limited request. Applications resend the same system prompt, tool definitions and
- * conversation history with every turn, so the count of each string is kept (bounded by total
- * characters); only what is new in a request is tokenized. A new string longer than
+ * conversation history with every turn, so the count of each string that repeats is kept
+ * (bounded by total characters; see {@link Doorkeeper} for why only those); only what is new in a
+ * request is tokenized. A new string longer than
  * {@value #TOKENIZE_MAX_CHARS} characters counts a third of its UTF-8 bytes instead.
  *
  * <p>A {@code data:} URL (an inline image or audio) counts {@value #INLINE_MEDIA_TOKENS} tokens
@@ -27,8 +28,6 @@ import java.io.IOException;
 public final class PromptTokens {
   static final int INLINE_MEDIA_TOKENS = 1_000;
   static final int TOKENIZE_MAX_CHARS = 32_768;
-  /** In the cache: a text seen once, not tokenized yet (fast mode). */
-  private static final Integer SEEN_ONCE = -1;
   static final int PER_MESSAGE = 3;
 
   private static final Cache<String, Integer> COUNTS = Caffeine.newBuilder()
@@ -79,18 +78,53 @@ public final class PromptTokens {
   static int countText(String s, boolean fast) {
     if (s.isEmpty()) return 0;
     if (s.length() > 64 && s.startsWith("data:")) return INLINE_MEDIA_TOKENS;
-    Integer known = COUNTS.getIfPresent(s);
-    if (known != null && known >= 0) return known;
-    if (fast && known == null) {
-      COUNTS.put(s, SEEN_ONCE);
-      return utf8Length(s) / 3 + 1;
+    boolean seenBefore = Doorkeeper.seen(s);
+    if (seenBefore) {
+      Integer known = COUNTS.getIfPresent(s);
+      if (known != null) return known;
+    } else if (fast) {
+      return utf8Length(s) / 3 + 1; // first sight in fast mode: from its bytes, tokenized if it comes again
     }
     // tokenizing a very long new string would hold the event loop: a third of its UTF-8 bytes
     // (over-counts English and code, close for CJK text), not cached since it is not a count
     if (s.length() > TOKENIZE_MAX_CHARS) return utf8Length(s) / 3;
     int n = TokenCounter.countQuick(s);
-    COUNTS.put(s, n);
+    if (seenBefore) COUNTS.put(s, n); // only texts that repeat are kept
     return n;
+  }
+
+  /** Whether the count of {@code s} is in the cache (tests). */
+  static boolean cached(String s) {
+    return COUNTS.getIfPresent(s) != null;
+  }
+
+  /**
+   * Which texts were seen before, so that only those enter the cache. Why: most requests carry
+   * one text never seen before (the user's new question) next to texts that repeat (system
+   * prompt, tools, history). Caching every text filled the cache with one-off questions: a write
+   * and an eviction per request, and lookups in a map of ~160,000 entries that miss the CPU's
+   * caches (~2 µs of a limited request in the gateway's profile). The doorkeeper is a table of
+   * hashes: a text whose hash is in its slot has (almost surely) been seen; a collision only
+   * caches a text one sighting early, a slot overwritten treats a text as new once more (tokenized
+   * again, or in fast mode estimated from its bytes again).
+   * Unsynchronized on purpose: a lost or torn update has the same harmless effects.
+   */
+  static final class Doorkeeper {
+    private static final int SLOTS = 1 << 18; // 1 MiB
+    private static final int[] HASHES = new int[SLOTS];
+
+    private Doorkeeper() {}
+
+    /** Whether {@code s} was seen before; marks it as seen. */
+    static boolean seen(String s) {
+      int h = s.hashCode();
+      int spread = h ^ (h >>> 16);
+      int slot = (spread * 0x9E3779B9) >>> (32 - 18);
+      int stamp = h == 0 ? 1 : h; // 0 is an empty slot
+      if (HASHES[slot] == stamp) return true;
+      HASHES[slot] = stamp;
+      return false;
+    }
   }
 
   /**

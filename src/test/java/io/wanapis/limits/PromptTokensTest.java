@@ -55,4 +55,20 @@ class PromptTokensTest {
     assertThat(first).isGreaterThan(exact); // English: a third of the bytes over-counts
     assertThat(PromptTokens.count(b, b.length, true)).isEqualTo(exact); // seen again: the tokenizer's count
   }
+
+  @Test
+  void onlyTextsThatRepeatAreCachedAndEveryCountIsTheTokenizers() {
+    // one-off questions must not fill the cache; a system prompt sent again must be served from it
+    String once = "A question asked exactly once " + System.nanoTime();
+    String twice = "A system prompt that every request repeats " + System.nanoTime();
+    assertThat(PromptTokens.countText(once, false)).isEqualTo(TokenCounter.countQuick(once));
+    assertThat(PromptTokens.cached(once)).isFalse();
+    assertThat(PromptTokens.countText(twice, false)).isEqualTo(TokenCounter.countQuick(twice));
+    assertThat(PromptTokens.countText(twice, false)).isEqualTo(TokenCounter.countQuick(twice));
+    assertThat(PromptTokens.cached(twice)).isTrue();
+    assertThat(PromptTokens.countText(twice, false)).isEqualTo(TokenCounter.countQuick(twice));
+    // many other texts in between do not make the cached one wrong
+    for (int i = 0; i < 10_000; i++) PromptTokens.countText("filler " + i + " " + once, true);
+    assertThat(PromptTokens.countText(twice, false)).isEqualTo(TokenCounter.countQuick(twice));
+  }
 }
