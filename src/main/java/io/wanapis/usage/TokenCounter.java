@@ -11,14 +11,20 @@ import com.knuddels.jtokkit.api.EncodingType;
  * so {@link #warmUp()} is called off the event loop at start.
  */
 public final class TokenCounter {
-  private static volatile Encoding encoding;
-  private static volatile Encoding quick;
+  /** Loaded on first use (a few hundred ms each): the JVM's class initialisation makes that once and thread-safe. */
+  private static final class O200k {
+    static final Encoding ENCODING = Encodings.newDefaultEncodingRegistry().getEncoding(EncodingType.O200K_BASE);
+  }
+
+  private static final class Cl100k {
+    static final Encoding ENCODING = Encodings.newDefaultEncodingRegistry().getEncoding(EncodingType.CL100K_BASE);
+  }
 
   private TokenCounter() {}
 
   public static void warmUp() {
-    encoding();
-    quick();
+    count("warm");
+    countQuick("warm");
   }
 
   /**
@@ -31,33 +37,11 @@ public final class TokenCounter {
    */
   public static int countQuick(String text) {
     if (text == null || text.isEmpty()) return 0;
-    return quick().countTokensOrdinary(text);
-  }
-
-  private static Encoding quick() {
-    Encoding e = quick;
-    if (e == null) {
-      synchronized (TokenCounter.class) {
-        if (quick == null) quick = Encodings.newDefaultEncodingRegistry().getEncoding(EncodingType.CL100K_BASE);
-        e = quick;
-      }
-    }
-    return e;
+    return Cl100k.ENCODING.countTokensOrdinary(text);
   }
 
   public static int count(String text) {
     if (text == null || text.isEmpty()) return 0;
-    return encoding().countTokensOrdinary(text);
-  }
-
-  private static Encoding encoding() {
-    Encoding e = encoding;
-    if (e == null) {
-      synchronized (TokenCounter.class) {
-        if (encoding == null) encoding = Encodings.newDefaultEncodingRegistry().getEncoding(EncodingType.O200K_BASE);
-        e = encoding;
-      }
-    }
-    return e;
+    return O200k.ENCODING.countTokensOrdinary(text);
   }
 }
