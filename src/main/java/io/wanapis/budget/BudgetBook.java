@@ -134,7 +134,7 @@ public final class BudgetBook implements UsageListener {
     s.base = spentThisPeriod;
     for (int t : b.thresholds()) if (s.spent >= b.limitUsd() * t / 100.0) s.fired.add(t);
     byId.put(b.id(), s);
-    // copy on write: applies() reads these lists without the lock
+    // copy on write: applicable() reads these lists without the lock
     List<State> l = new ArrayList<>(byTarget.getOrDefault(target(b.scope(), b.targetId()), List.of()));
     l.add(s);
     byTarget.put(target(b.scope(), b.targetId()), l);
@@ -157,14 +157,6 @@ public final class BudgetBook implements UsageListener {
 
   public synchronized boolean has(String id) {
     return byId.containsKey(id);
-  }
-
-  /** True when any budget applies to a request of this key, team or project. */
-  public boolean applies(String keyId, String teamId, String projectId) {
-    if (empty) return false;
-    return byTarget.containsKey(target(Budget.Scope.KEY, keyId))
-        || (teamId != null && byTarget.containsKey(target(Budget.Scope.TEAM, teamId)))
-        || (projectId != null && byTarget.containsKey(target(Budget.Scope.PROJECT, projectId)));
   }
 
   /** Reserves {@code estimate} USD for a request, or says which hard budget refuses it. */

@@ -33,7 +33,9 @@ import org.slf4j.LoggerFactory;
  *   <li>close: the queue is drained into the store, or into the spill file if the store is down.
  * </ul>
  *
- * Retries cannot double-count: the store skips rows whose request id it already has.
+ * Retries cannot double-count: the store skips a batch it already has (rows by request id, a
+ * chunk by its id), and a batch that failed after it may have been committed is spilled under a
+ * {@value #BATCH_MARK} line and replayed as exactly that batch.
  *
  * <p>Why a tick: the writer never blocks on the queue. When it waited in {@code poll}, every
  * record offered while it was idle woke it (a futex call on the event loop) and it then wrote
