@@ -41,7 +41,7 @@ public record GatewayConfig(
 
   /**
    * Quotas issue: {@code default_plan} applies to keys that name no plan; {@code token_estimate}
-   * is how TPM reservations count a prompt: "tokenizer" (default) or "fast" (docs/quotas.md).
+   * is how TPM reservations count a prompt: "fast" (default) or "tokenizer" (docs/quotas.md).
    */
   public record QuotasConfig(String defaultPlan, String tokenEstimate) {}
 

@@ -26,7 +26,7 @@ public record Settings(
 
   /** Quotas issue: the plans defined in the config and the plan of keys that name none. */
   public record QuotaSettings(List<io.wanapis.limits.Plan> plans, String defaultPlan, boolean fastTokenEstimate) {
-    public static final QuotaSettings NONE = new QuotaSettings(List.of(), null, false);
+    public static final QuotaSettings NONE = new QuotaSettings(List.of(), null, true);
   }
 
   public static final long DEFAULT_MAX_BODY_BYTES = 8L * 1024 * 1024;

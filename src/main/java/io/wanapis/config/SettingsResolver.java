@@ -60,7 +60,9 @@ public final class SettingsResolver {
     if (def != null && !names.contains(def)) {
       throw new ConfigException(source + ": quotas.default_plan '" + def + "' is not one of the plans defined under plans:" + names);
     }
-    String estimate = cfg.quotas() == null || cfg.quotas().tokenEstimate() == null ? "tokenizer" : cfg.quotas().tokenEstimate();
+    // fast by default: the reservation is settled with the real usage anyway, and tokenizing every
+    // new question cost ~3 µs of event loop per limited request (docs/quotas.md, docs/benchmarks.md)
+    String estimate = cfg.quotas() == null || cfg.quotas().tokenEstimate() == null ? "fast" : cfg.quotas().tokenEstimate();
     if (!estimate.equals("tokenizer") && !estimate.equals("fast")) {
       throw new ConfigException(source + ": quotas.token_estimate must be 'tokenizer' or 'fast', not '" + estimate + "'");
     }

@@ -18,26 +18,33 @@ import java.io.IOException;
  * <p>Why a cache: the tokenizer costs about 0.05 µs per byte on the event loop, the largest single
  * cost of a limited request. Applications resend the same system prompt, tool definitions and
  * conversation history with every turn, so the count of each string that repeats is kept
- * (bounded by total characters; see {@link Doorkeeper} for why only those); only what is new in a
- * request is tokenized. A new string longer than
- * {@value #TOKENIZE_MAX_CHARS} characters counts a third of its UTF-8 bytes instead.
+ * (see {@link Doorkeeper} for why only those); only what is new in a request is tokenized. A new
+ * string of more than {@value #TOKENIZE_MAX_BYTES} bytes counts a third of its bytes instead.
+ *
+ * <p>Why strings are recognised by a hash of their bytes in the body: making a {@code String} of
+ * every text (decoding it, hashing its characters, then comparing it with the cached key) cost
+ * more than the rest of the quota check. A text is named by a 64-bit hash of its JSON bytes
+ * instead, and only decoded when it has to be tokenized. Two different texts with the same hash
+ * would share a count; at 64 bits that does not happen in practice, and the reservation is
+ * settled with the real usage anyway.
  *
  * <p>A {@code data:} URL (an inline image or audio) counts {@value #INLINE_MEDIA_TOKENS} tokens
  * instead of its base64 text; a body the parser cannot read counts a third of its bytes.
  */
 public final class PromptTokens {
   static final int INLINE_MEDIA_TOKENS = 1_000;
-  static final int TOKENIZE_MAX_CHARS = 32_768;
+  static final int TOKENIZE_MAX_BYTES = 32_768;
   static final int PER_MESSAGE = 3;
 
-  private static final Cache<String, Integer> COUNTS = Caffeine.newBuilder()
-      .maximumWeight(8_000_000) // characters kept, ~16 MB
-      .weigher((String k, Integer v) -> k.length())
+  // counts of texts that repeat, by hash: an entry is ~100 bytes whatever the text's length
+  private static final Cache<Long, Integer> COUNTS = Caffeine.newBuilder()
+      .maximumSize(100_000)
       // maintenance (the eviction policy's bookkeeping) on the calling thread, in small steps:
-      // by default it is handed to the common pool, which costs a thread wake-up every few
-      // writes, and every request of varied traffic writes one new text
+      // by default it is handed to the common pool, which costs a thread wake-up every few writes
       .executor(Runnable::run)
       .build();
+
+  private static final byte[] DATA_URL = "data:".getBytes(java.nio.charset.StandardCharsets.US_ASCII);
 
   private PromptTokens() {}
 
@@ -52,7 +59,7 @@ public final class PromptTokens {
    */
   public static long count(byte[] body, int length, boolean fast) {
     long tokens = 0;
-    try (JsonParser p = Json.MAPPER.getFactory().createParser(body, 0, length)) {
+    try (JsonParser p = Json.FACTORY.createParser(body, 0, length)) {
       JsonToken t;
       while ((t = p.nextToken()) != null) {
         if (t == JsonToken.VALUE_STRING) {
@@ -66,7 +73,9 @@ public final class PromptTokens {
               continue;
             }
           }
-          tokens += countText(p.getText(), fast);
+          // the token starts at the opening quote
+          int open = (int) p.currentTokenLocation().getByteOffset();
+          tokens += countText(p, body, open + 1, length, fast);
         }
       }
     } catch (IOException | RuntimeException e) {
@@ -75,54 +84,95 @@ public final class PromptTokens {
     return tokens;
   }
 
-  static int countText(String s, boolean fast) {
-    if (s.isEmpty()) return 0;
-    if (s.length() > 64 && s.startsWith("data:")) return INLINE_MEDIA_TOKENS;
-    boolean seenBefore = Doorkeeper.seen(s);
+  /** The tokens of the string whose JSON bytes start at {@code from} (after the quote); the parser is on it. */
+  private static int countText(JsonParser p, byte[] body, int from, int limit, boolean fast) throws IOException {
+    int end = closingQuote(body, from, limit);
+    int bytes = end - from;
+    if (bytes == 0) return 0;
+    if (bytes > 64 && java.util.Arrays.equals(body, from, from + DATA_URL.length, DATA_URL, 0, DATA_URL.length)) return INLINE_MEDIA_TOKENS;
+    long hash = hash(body, from, end);
+    boolean seenBefore = Doorkeeper.seen(hash);
     if (seenBefore) {
-      Integer known = COUNTS.getIfPresent(s);
+      Integer known = COUNTS.getIfPresent(hash);
       if (known != null) return known;
     } else if (fast) {
-      return utf8Length(s) / 3 + 1; // first sight in fast mode: from its bytes, tokenized if it comes again
+      return bytes / 3 + 1; // first sight in fast mode: from its bytes, tokenized if it comes again
     }
-    // tokenizing a very long new string would hold the event loop: a third of its UTF-8 bytes
+    // tokenizing a very long new string would hold the event loop: a third of its bytes
     // (over-counts English and code, close for CJK text), not cached since it is not a count
-    if (s.length() > TOKENIZE_MAX_CHARS) return utf8Length(s) / 3;
-    int n = TokenCounter.countQuick(s);
-    if (seenBefore) COUNTS.put(s, n); // only texts that repeat are kept
+    if (bytes > TOKENIZE_MAX_BYTES) return bytes / 3;
+    int n = TokenCounter.countQuick(p.getText());
+    if (seenBefore) COUNTS.put(hash, n); // only texts that repeat are kept
     return n;
   }
 
-  /** Whether the count of {@code s} is in the cache (tests). */
-  static boolean cached(String s) {
-    return COUNTS.getIfPresent(s) != null;
+  /** The index of the quote that ends the JSON string starting at {@code from} (escapes skipped). */
+  static int closingQuote(byte[] b, int from, int limit) {
+    int i = from;
+    while (i < limit) {
+      byte c = b[i];
+      if (c == '"') return i;
+      i += c == '\\' ? 2 : 1;
+    }
+    return limit;
+  }
+
+  /**
+   * A 64-bit hash of {@code b[from, to)}: eight bytes at a time, each word mixed in with a
+   * multiply and rotate (the scheme of MurmurHash/xxHash), the length and a final avalanche last.
+   */
+  static long hash(byte[] b, int from, int to) {
+    long h = 0x9E3779B97F4A7C15L ^ (to - from);
+    int i = from;
+    for (; i + 8 <= to; i += 8) h = mix(h, (long) LONGS.get(b, i));
+    long w = 0;
+    for (int k = 0; i < to; i++, k += 8) w |= (b[i] & 0xFFL) << k;
+    h = mix(h, w);
+    h ^= h >>> 33;
+    h *= 0xFF51AFD7ED558CCDL;
+    h ^= h >>> 33;
+    h *= 0xC4CEB9FE1A85EC53L;
+    return h ^ (h >>> 33);
+  }
+
+  private static final java.lang.invoke.VarHandle LONGS =
+      java.lang.invoke.MethodHandles.byteArrayViewVarHandle(long[].class, java.nio.ByteOrder.LITTLE_ENDIAN);
+
+  private static long mix(long h, long w) {
+    w *= 0x87C37B91114253D5L;
+    w = Long.rotateLeft(w, 31);
+    w *= 0x4CF5AD432745937FL;
+    return Long.rotateLeft(h ^ w, 27) * 5 + 0x52DCE729;
+  }
+
+  /** Whether the count of the text with these JSON bytes is in the cache (tests). */
+  static boolean cached(byte[] json) {
+    return COUNTS.getIfPresent(hash(json, 0, json.length)) != null;
   }
 
   /**
    * Which texts were seen before, so that only those enter the cache. Why: most requests carry
    * one text never seen before (the user's new question) next to texts that repeat (system
    * prompt, tools, history). Caching every text filled the cache with one-off questions: a write
-   * and an eviction per request, and lookups in a map of ~160,000 entries that miss the CPU's
-   * caches (~2 µs of a limited request in the gateway's profile). The doorkeeper is a table of
-   * hashes: a text whose hash is in its slot has (almost surely) been seen; a collision only
-   * caches a text one sighting early, a slot overwritten treats a text as new once more (tokenized
-   * again, or in fast mode estimated from its bytes again).
+   * and an eviction per request, and lookups in a large map that miss the CPU's caches (~2 µs of a
+   * limited request in the gateway's profile). The doorkeeper is a table of hashes: a text whose
+   * hash is in its slot has (almost surely) been seen; a collision only caches a text one sighting
+   * early, a slot overwritten treats a text as new once more (tokenized again, or in fast mode
+   * estimated from its bytes again).
    * Unsynchronized on purpose: a lost or torn update has the same harmless effects.
    */
   static final class Doorkeeper {
-    private static final int SLOTS = 1 << 18; // 1 MiB
-    private static final int[] HASHES = new int[SLOTS];
+    private static final int BITS = 18;
+    private static final int[] STAMPS = new int[1 << BITS]; // 1 MiB
 
     private Doorkeeper() {}
 
-    /** Whether {@code s} was seen before; marks it as seen. */
-    static boolean seen(String s) {
-      int h = s.hashCode();
-      int spread = h ^ (h >>> 16);
-      int slot = (spread * 0x9E3779B9) >>> (32 - 18);
-      int stamp = h == 0 ? 1 : h; // 0 is an empty slot
-      if (HASHES[slot] == stamp) return true;
-      HASHES[slot] = stamp;
+    /** Whether the text of this hash was seen before; marks it as seen. */
+    static boolean seen(long hash) {
+      int slot = (int) (hash >>> (64 - BITS));
+      int stamp = (int) hash | 1; // 0 is an empty slot
+      if (STAMPS[slot] == stamp) return true;
+      STAMPS[slot] = stamp;
       return false;
     }
   }
@@ -149,14 +199,5 @@ public final class PromptTokens {
       }
       return -1;
     }
-  }
-
-  static int utf8Length(String s) {
-    int n = 0;
-    for (int i = 0; i < s.length(); i++) {
-      char c = s.charAt(i);
-      n += c < 0x80 ? 1 : c < 0x800 ? 2 : Character.isSurrogate(c) ? 2 : 3;
-    }
-    return n;
   }
 }

@@ -32,10 +32,10 @@ public final class QuotaBook {
   private final boolean fastTokenEstimate;
 
   public QuotaBook(List<Plan> configPlans, String defaultPlan) {
-    this(configPlans, defaultPlan, false);
+    this(configPlans, defaultPlan, true);
   }
 
-  /** @param fastTokenEstimate config {@code quotas.token_estimate: fast} (see {@link PromptTokens}) */
+  /** @param fastTokenEstimate config {@code quotas.token_estimate: fast}, the default; false for {@code tokenizer} (see {@link PromptTokens}) */
   public QuotaBook(List<Plan> configPlans, String defaultPlan, boolean fastTokenEstimate) {
     this.fastTokenEstimate = fastTokenEstimate;
     Map<String, Plan> m = new LinkedHashMap<>();

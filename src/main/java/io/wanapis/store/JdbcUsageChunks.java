@@ -51,22 +51,48 @@ final class JdbcUsageChunks {
 
   /** {"key":{id:usd},"team":{...},"project":{...}} of the records that cost something. */
   static String costs(List<RequestRecord> batch) {
-    Map<String, Map<String, Double>> m = new LinkedHashMap<>();
+    Sums key = new Sums(), team = new Sums(), project = new Sums();
     for (RequestRecord r : batch) {
-      if (!(r.costUsd() > 0)) continue;
-      add(m, Budget.Scope.KEY, r.keyId(), r.costUsd());
-      add(m, Budget.Scope.TEAM, r.teamId(), r.costUsd());
-      add(m, Budget.Scope.PROJECT, r.projectId(), r.costUsd());
+      double usd = r.costUsd();
+      if (!(usd > 0)) continue;
+      key.add(r.keyId(), usd);
+      team.add(r.teamId(), usd);
+      project.add(r.projectId(), usd);
     }
-    try {
-      return Json.MAPPER.writeValueAsString(m);
+    java.io.StringWriter w = new java.io.StringWriter(64);
+    try (com.fasterxml.jackson.core.JsonGenerator g = Json.FACTORY.createGenerator(w)) {
+      g.writeStartObject();
+      key.write(g, Budget.Scope.KEY);
+      team.write(g, Budget.Scope.TEAM);
+      project.write(g, Budget.Scope.PROJECT);
+      g.writeEndObject();
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }
+    return w.toString();
   }
 
-  private static void add(Map<String, Map<String, Double>> m, Budget.Scope scope, String id, double usd) {
-    if (id != null) m.computeIfAbsent(scope.id(), k -> new LinkedHashMap<>()).merge(id, usd, Double::sum);
+  /** Cost per id of one scope; most records of a batch repeat the previous record's id. */
+  private static final class Sums {
+    private final Map<String, double[]> byId = new LinkedHashMap<>();
+    private String lastId;
+    private double[] last;
+
+    void add(String id, double usd) {
+      if (id == null) return;
+      if (id != lastId && !id.equals(lastId)) {
+        lastId = id;
+        last = byId.computeIfAbsent(id, k -> new double[1]);
+      }
+      last[0] += usd;
+    }
+
+    void write(com.fasterxml.jackson.core.JsonGenerator g, Budget.Scope scope) throws IOException {
+      if (byId.isEmpty()) return;
+      g.writeObjectFieldStart(scope.id());
+      for (Map.Entry<String, double[]> e : byId.entrySet()) g.writeNumberField(e.getKey(), e.getValue()[0]);
+      g.writeEndObject();
+    }
   }
 
   /**

@@ -41,43 +41,71 @@ final class RecordChunk {
     return first.requestId() + "/" + batch.size() + "/" + last.requestId();
   }
 
+  /**
+   * One pass over the batch: the records go into one buffer while the string table grows, then
+   * the header and the table are written in front of them. A field that holds the same string as
+   * in the record before (the usual case: one key, one model, one deployment for many requests in
+   * a row) reuses that record's reference without hashing the string again; the table's map is
+   * asked only when it changes.
+   */
   static byte[] encode(List<RequestRecord> batch) {
-    Writer w = new Writer(96 * batch.size() + 256);
-    Map<String, Integer> index = new HashMap<>();
-    List<String> table = new ArrayList<>();
-    // first pass: the table of repeated strings (request ids are unique and written inline)
-    String[][] refs = new String[batch.size()][];
-    for (int k = 0; k < batch.size(); k++) {
-      RequestRecord r = batch.get(k);
-      refs[k] = refs(r);
-      for (String s : refs[k]) intern(s, index, table);
-      for (String t : r.tags()) intern(t, index, table);
-    }
-    w.b(VERSION);
-    w.varint(batch.size());
-    w.varint(table.size());
-    for (String s : table) w.str(s);
-    for (int k = 0; k < batch.size(); k++) {
-      RequestRecord r = batch.get(k);
-      w.fixed64(r.timestampMs());
-      w.str(r.requestId() == null ? "" : JdbcUsage.cut(r.requestId(), 64));
-      for (String s : refs[k]) w.varint(s == null ? 0 : index.get(s) + 1);
-      w.varint(r.tags().size());
-      for (String t : r.tags()) w.varint(index.get(t) + 1);
-      w.varint(r.status());
+    int n = batch.size();
+    Writer body = new Writer(80 * n + 64);
+    Table table = new Table();
+    for (RequestRecord r : batch) {
+      body.fixed64(r.timestampMs());
+      body.str(r.requestId() == null ? "" : JdbcUsage.cut(r.requestId(), 64));
+      for (int i = 0; i < REFS; i++) body.varint(table.ref(i, ref(r, i)));
+      body.varint(r.tags().size());
+      for (String t : r.tags()) body.varint(table.ref(-1, t));
+      body.varint(r.status());
       Usage u = r.usage();
-      w.b((byte) ((r.stream() ? 1 : 0) | (r.cacheHit() ? 2 : 0) | (u.estimated() ? 4 : 0) | (r.costEstimated() ? 8 : 0)));
-      w.zigzag(u.inputTokens());
-      w.zigzag(u.outputTokens());
-      w.zigzag(u.cachedTokens());
-      w.zigzag(u.reasoningTokens());
-      w.zigzag(u.cacheWriteTokens());
-      w.fixed64(Double.doubleToRawLongBits(r.costUsd()));
-      w.fixed64(Double.doubleToRawLongBits(r.latencyMs()));
-      w.fixed64(Double.doubleToRawLongBits(r.ttftMs()));
-      w.varint(r.attempts());
+      body.b((byte) ((r.stream() ? 1 : 0) | (r.cacheHit() ? 2 : 0) | (u.estimated() ? 4 : 0) | (r.costEstimated() ? 8 : 0)));
+      body.zigzag(u.inputTokens());
+      body.zigzag(u.outputTokens());
+      body.zigzag(u.cachedTokens());
+      body.zigzag(u.reasoningTokens());
+      body.zigzag(u.cacheWriteTokens());
+      body.fixed64(Double.doubleToRawLongBits(r.costUsd()));
+      body.fixed64(Double.doubleToRawLongBits(r.latencyMs()));
+      body.fixed64(Double.doubleToRawLongBits(r.ttftMs()));
+      body.varint(r.attempts());
     }
-    return w.bytes();
+    Writer out = new Writer(body.len + 32 + 48 * table.strings.size());
+    out.b(VERSION);
+    out.varint(n);
+    out.varint(table.strings.size());
+    for (String s : table.strings) out.str(s);
+    out.append(body);
+    return out.bytes();
+  }
+
+  /** The string table of one chunk: references are 0 for null, else 1 + the string's index. */
+  private static final class Table {
+    final List<String> strings = new ArrayList<>();
+    private final Map<String, Integer> index = new HashMap<>();
+    private final String[] last = new String[REFS];
+    private final int[] lastRef = new int[REFS];
+
+    /** @param field the field's number (its own last-string shortcut), or -1 for a tag */
+    int ref(int field, String s) {
+      if (s == null) return 0;
+      if (field >= 0) {
+        String prev = last[field];
+        if (s == prev || s.equals(prev)) return lastRef[field];
+      }
+      Integer at = index.get(s);
+      if (at == null) {
+        at = strings.size();
+        index.put(s, at);
+        strings.add(s);
+      }
+      if (field >= 0) {
+        last[field] = s;
+        lastRef[field] = at + 1;
+      }
+      return at + 1;
+    }
   }
 
   static List<RequestRecord> decode(byte[] data) {
@@ -114,22 +142,26 @@ final class RecordChunk {
   private static final int REFS = 11;
 
   /** The referenced string fields in the order written: 0 key, 1 team, 2 project, 3 endpoint, 4 model, 5 routed model, 6 provider, 7 deployment, 8 variant, 9 user, 10 error code. */
-  private static String[] refs(RequestRecord r) {
+  private static String ref(RequestRecord r, int field) {
     // cut as the row format's columns cut them, so a record reads back the same in either format
-    return new String[] {JdbcUsage.cut(r.keyId(), 40), JdbcUsage.cut(r.teamId(), 40), JdbcUsage.cut(r.projectId(), 40),
-        JdbcUsage.cut(r.endpoint(), 40), JdbcUsage.cut(r.model(), 200), JdbcUsage.cut(r.routedModel(), 200),
-        JdbcUsage.cut(r.provider(), 100), JdbcUsage.cut(r.deployment(), 200), JdbcUsage.cut(r.variant(), 200),
-        JdbcUsage.cut(r.user(), 200), JdbcUsage.cut(r.errorCode(), 100)};
-  }
-
-  private static void intern(String s, Map<String, Integer> index, List<String> table) {
-    if (s != null && !index.containsKey(s)) {
-      index.put(s, table.size());
-      table.add(s);
-    }
+    return switch (field) {
+      case 0 -> JdbcUsage.cut(r.keyId(), 40);
+      case 1 -> JdbcUsage.cut(r.teamId(), 40);
+      case 2 -> JdbcUsage.cut(r.projectId(), 40);
+      case 3 -> JdbcUsage.cut(r.endpoint(), 40);
+      case 4 -> JdbcUsage.cut(r.model(), 200);
+      case 5 -> JdbcUsage.cut(r.routedModel(), 200);
+      case 6 -> JdbcUsage.cut(r.provider(), 100);
+      case 7 -> JdbcUsage.cut(r.deployment(), 200);
+      case 8 -> JdbcUsage.cut(r.variant(), 200);
+      case 9 -> JdbcUsage.cut(r.user(), 200);
+      default -> JdbcUsage.cut(r.errorCode(), 100);
+    };
   }
 
   private static final class Writer {
+    private static final java.lang.invoke.VarHandle LONGS =
+        java.lang.invoke.MethodHandles.byteArrayViewVarHandle(long[].class, java.nio.ByteOrder.LITTLE_ENDIAN);
     private byte[] buf;
     private int len;
 
@@ -161,10 +193,23 @@ final class RecordChunk {
 
     void fixed64(long v) {
       room(8);
-      for (int i = 0; i < 8; i++) buf[len++] = (byte) (v >>> (8 * i));
+      LONGS.set(buf, len, v);
+      len += 8;
     }
 
     void str(String s) {
+      int n = s.length();
+      if (n < 128) { // short and ASCII (ids, names): written as they are, no byte array made
+        int i = 0;
+        while (i < n && s.charAt(i) < 0x80) i++;
+        if (i == n) {
+          room(1 + n);
+          buf[len++] = (byte) n;
+          s.getBytes(0, n, buf, len); // deprecated because it drops the high byte of a char: none here
+          len += n;
+          return;
+        }
+      }
       byte[] b = s.getBytes(StandardCharsets.UTF_8);
       varint(b.length);
       room(b.length);
@@ -172,8 +217,14 @@ final class RecordChunk {
       len += b.length;
     }
 
+    void append(Writer other) {
+      room(other.len);
+      System.arraycopy(other.buf, 0, buf, len, other.len);
+      len += other.len;
+    }
+
     byte[] bytes() {
-      return Arrays.copyOf(buf, len);
+      return len == buf.length ? buf : Arrays.copyOf(buf, len);
     }
   }
 

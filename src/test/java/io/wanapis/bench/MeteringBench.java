@@ -58,8 +58,8 @@ public final class MeteringBench {
     Metering metering = new Metering(Catalog.builtIn(), id -> new Attribution(null, null));
     ModelRoute route = new ModelRoute("gpt-4o-mini", List.of(new Target(null, "gpt-4o-mini", null, null, null)), null, null);
     Principal principal = new Principal("k_bench", KeyRole.APP, null, ModelPatterns.ANY, Set.copyOf(KeyEndpoints.ALL));
-    System.out.println("| round | mode | thread CPU ns/req | process CPU ns/req | bytes/req |");
-    System.out.println("|--:|---|--:|--:|--:|");
+    System.out.println("| round | mode | thread CPU ns/req | process CPU ns/req | ledger writer CPU ns/req | bytes/req |");
+    System.out.println("|--:|---|--:|--:|--:|--:|");
     for (LedgerFormat format : LedgerFormat.values()) {
       try (JdbcStore store = new JdbcStore(Database.open(DatabaseUrl.resolve("jdbc:sqlite:" + dir.resolve(format.id() + ".db"), null)))) {
         BudgetBook book = new BudgetBook(System::currentTimeMillis, alert -> {});
@@ -74,6 +74,7 @@ public final class MeteringBench {
             System.gc();
             Thread.sleep(100); // the writer empties the queue of the last loop
             long a0 = threads.getThreadAllocatedBytes(self), c0 = threads.getCurrentThreadCpuTime(), p0 = os.getProcessCpuTime();
+            long w0 = writerCpu(threads);
             for (InboundCall call : calls) {
               if (on && gate.reserve(principal, call, route) != null) throw new IllegalStateException("refused");
               RequestRecord rec = new RequestRecord(System.currentTimeMillis(), call.requestId(), "k_bench", "chat", "gpt-4o-mini", "up",
@@ -82,19 +83,28 @@ public final class MeteringBench {
               if (on) for (UsageListener l : listeners) l.onRequest(rec);
             }
             if (on) while (ledger.queued() > 0) Thread.sleep(5); // the writer's CPU for these records counts
-            long cpu = threads.getCurrentThreadCpuTime() - c0, proc = os.getProcessCpuTime() - p0;
+            long cpu = threads.getCurrentThreadCpuTime() - c0, proc = os.getProcessCpuTime() - p0, writer = writerCpu(threads) - w0;
             long bytes = threads.getThreadAllocatedBytes(self) - a0;
             if (r >= 0) {
-              System.out.printf("| %d | %s | %.0f | %.0f | %.0f |%n", r, on ? "metering+budget, ledger " + format.id() : "off (record completed and priced)",
-                  (double) cpu / perRound, (double) proc / perRound, (double) bytes / perRound);
+              System.out.printf("| %d | %s | %.0f | %.0f | %.0f | %.0f |%n", r, on ? "metering+budget, ledger " + format.id() : "off (record completed and priced)",
+                  (double) cpu / perRound, (double) proc / perRound, (double) writer / perRound, (double) bytes / perRound);
             }
           }
         }
         ledger.close(10_000);
-        System.out.println("| | ledger " + format.id() + ": " + store.countUsage() + " records written | | | |");
+        System.out.println("| | ledger " + format.id() + ": " + store.countUsage() + " records written | | | | |");
       }
     }
     System.exit(0);
+  }
+
+  /** CPU time of the ledger's writer thread ({@code wanapis-ledger}) so far, ns. */
+  private static long writerCpu(java.lang.management.ThreadMXBean threads) {
+    long sum = 0;
+    for (Thread t : Thread.getAllStackTraces().keySet()) {
+      if (t.getName().equals("wanapis-ledger")) sum += Math.max(0, threads.getThreadCpuTime(t.getId()));
+    }
+    return sum;
   }
 
   /** The bench's chat request (bench/bench.py fixtures), each with its own question and request id. */

@@ -62,10 +62,10 @@ public final class QuotaBench {
       QuotaBook book = new QuotaBook(List.of(plan), null, fast);
       book.reload(store(List.of(new Team("t_bench", "bench-team", Map.of(), 0, team))));
       LocalQuotaCounters counters = new LocalQuotaCounters();
-      enforcers.put(fast ? "limits-memory-fast" : "limits-memory", new QuotaEnforcer(book, id -> id.equals(key.id()) ? key : null, () -> counters));
+      enforcers.put(fast ? "limits-memory (token_estimate: fast, the default)" : "limits-memory-tokenizer", new QuotaEnforcer(book, id -> id.equals(key.id()) ? key : null, () -> counters));
     }
     // the same with the prompt counted before the clock starts: the counters, headers and release alone
-    enforcers.put("counters only (prompt counted before)", enforcers.get("limits-memory-fast"));
+    enforcers.put("counters only (prompt counted before)", enforcers.get("limits-memory (token_estimate: fast, the default)"));
     long[] question = {0};
     var threads = (com.sun.management.ThreadMXBean) ManagementFactory.getThreadMXBean();
     var os = (com.sun.management.OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean();
@@ -102,7 +102,7 @@ public final class QuotaBench {
         }
         if (sink == 42) System.out.println(headers);
       }
-      // the prompt count alone (the default mode), for the share of the tokenizer and the parse
+      // the prompt count alone (tokenizer mode), for the share of the tokenizer and the parse
       byte[][] bodies = bodies(perRound, question);
       long c0 = threads.getCurrentThreadCpuTime(), a0 = threads.getThreadAllocatedBytes(self);
       long sink = 0;

@@ -97,6 +97,12 @@ class ConfigLoaderTest {
     assertThat(s.quotas().plans()).extracting(io.wanapis.limits.Plan::name).containsExactly("free", "pro");
     assertThat(s.quotas().plans().get(0).burst()).isEqualTo(1.5);
     assertThat(s.quotas().plans().get(0).maxConcurrent()).isEqualTo(2);
+    assertThat(s.quotas().fastTokenEstimate()).as("token_estimate defaults to fast").isTrue();
+    GatewayConfig exact = loader.parse("quotas: {token_estimate: tokenizer}\n", "q.yaml");
+    assertThat(new SettingsResolver(env::get).resolve(exact, "q.yaml", null, null).quotas().fastTokenEstimate()).isFalse();
+    GatewayConfig badEstimate = loader.parse("quotas: {token_estimate: exact}\n", "q.yaml");
+    assertThatThrownBy(() -> new SettingsResolver(env::get).resolve(badEstimate, "q.yaml", null, null))
+        .hasMessageContaining("quotas.token_estimate must be 'tokenizer' or 'fast', not 'exact'");
     GatewayConfig unknownDefault = loader.parse("plans:\n  - {name: free, rpm: 1}\nquotas: {default_plan: gold}\n", "q.yaml");
     assertThatThrownBy(() -> new SettingsResolver(env::get).resolve(unknownDefault, "q.yaml", null, null))
         .hasMessageContaining("quotas.default_plan 'gold'");

@@ -51,7 +51,7 @@ class PromptTokensTest {
     byte[] b = body.getBytes(StandardCharsets.UTF_8);
     long first = PromptTokens.count(b, b.length, true);
     long exact = TokenCounter.countQuick(text) + TokenCounter.countQuick("user") + 3;
-    assertThat(first).isEqualTo(text.length() / 3 + 1 + PromptTokens.countText("user", false) + 3);
+    assertThat(first).isEqualTo(text.getBytes(StandardCharsets.UTF_8).length / 3 + 1 + TokenCounter.countQuick("user") + 3);
     assertThat(first).isGreaterThan(exact); // English: a third of the bytes over-counts
     assertThat(PromptTokens.count(b, b.length, true)).isEqualTo(exact); // seen again: the tokenizer's count
   }
@@ -61,14 +61,47 @@ class PromptTokensTest {
     // one-off questions must not fill the cache; a system prompt sent again must be served from it
     String once = "A question asked exactly once " + System.nanoTime();
     String twice = "A system prompt that every request repeats " + System.nanoTime();
-    assertThat(PromptTokens.countText(once, false)).isEqualTo(TokenCounter.countQuick(once));
-    assertThat(PromptTokens.cached(once)).isFalse();
-    assertThat(PromptTokens.countText(twice, false)).isEqualTo(TokenCounter.countQuick(twice));
-    assertThat(PromptTokens.countText(twice, false)).isEqualTo(TokenCounter.countQuick(twice));
-    assertThat(PromptTokens.cached(twice)).isTrue();
-    assertThat(PromptTokens.countText(twice, false)).isEqualTo(TokenCounter.countQuick(twice));
+    long role = TokenCounter.countQuick("user") + 3;
+    assertThat(count(userMessage(once))).isEqualTo(TokenCounter.countQuick(once) + role);
+    assertThat(PromptTokens.cached(once.getBytes(StandardCharsets.UTF_8))).isFalse();
+    assertThat(count(userMessage(twice))).isEqualTo(TokenCounter.countQuick(twice) + role);
+    assertThat(count(userMessage(twice))).isEqualTo(TokenCounter.countQuick(twice) + role);
+    assertThat(PromptTokens.cached(twice.getBytes(StandardCharsets.UTF_8))).isTrue();
+    assertThat(count(userMessage(twice))).isEqualTo(TokenCounter.countQuick(twice) + role);
     // many other texts in between do not make the cached one wrong
-    for (int i = 0; i < 10_000; i++) PromptTokens.countText("filler " + i + " " + once, true);
-    assertThat(PromptTokens.countText(twice, false)).isEqualTo(TokenCounter.countQuick(twice));
+    for (int i = 0; i < 10_000; i++) {
+      byte[] b = userMessage("filler " + i + " " + once).getBytes(StandardCharsets.UTF_8);
+      PromptTokens.count(b, b.length, true);
+    }
+    assertThat(count(userMessage(twice))).isEqualTo(TokenCounter.countQuick(twice) + role);
+  }
+
+  @Test
+  void escapedAndNonAsciiTextsAreReadWholeAndTextsDifferingByOneByteCountApart() {
+    // an escaped quote must not end the text early; the count is the tokenizer's on the decoded text
+    String quoted = "She said \\\"bonjour\\\" and left; caf\u00e9 \u00fcber \\\\ path";
+    String decoded = "She said \"bonjour\" and left; caf\u00e9 \u00fcber \\ path";
+    for (int i = 0; i < 3; i++) { // new, then seen (cached), then from the cache
+      assertThat(count(userMessage(quoted))).isEqualTo(TokenCounter.countQuick(decoded) + TokenCounter.countQuick("user") + 3);
+    }
+    String a = "Tell me about the number 1000000000000000000000000000001";
+    String b = "Tell me about the number 1000000000000000000000000000002";
+    long na = TokenCounter.countQuick(a), nb = TokenCounter.countQuick(b);
+    for (int i = 0; i < 3; i++) {
+      assertThat(count(userMessage(a))).isEqualTo(na + TokenCounter.countQuick("user") + 3);
+      assertThat(count(userMessage(b))).isEqualTo(nb + TokenCounter.countQuick("user") + 3);
+    }
+    // lengths around the 8-byte steps of the hash name different texts
+    java.util.Set<Long> hashes = new java.util.HashSet<>();
+    for (int len = 0; len < 40; len++) {
+      for (char c = 'a'; c <= 'c'; c++) {
+        byte[] t = ("x".repeat(len) + c).getBytes(StandardCharsets.UTF_8);
+        assertThat(hashes.add(PromptTokens.hash(t, 0, t.length))).isTrue();
+      }
+    }
+  }
+
+  private static String userMessage(String jsonText) {
+    return "{\"messages\":[{\"role\":\"user\",\"content\":\"" + jsonText + "\"}]}";
   }
 }
