@@ -19,7 +19,7 @@
 # with the order of the variants rotating per round; medians compared. Results go into
 # docs/benchmarks.md (section "Features on versus off") and bench/results/features/.
 #
-# Settings (environment): ROUNDS (default 12), ROUND_S (default 4), BENCH_SKIP_BUILD=1,
+# Settings (environment): ROUNDS (default 30), ROUND_S (default 4), BENCH_SKIP_BUILD=1,
 # GATEWAY_JVM_OPTS (default -Xmx256m -XX:+UseParallelGC), BENCH_QUICK=1 (2 short rounds, docs untouched).
 set -euo pipefail
 
@@ -30,7 +30,7 @@ GATEWAY_JVM_OPTS=${GATEWAY_JVM_OPTS:--Xmx256m -XX:+UseParallelGC}
 # FEATURES_JFR=1: a JFR profile of each gateway, kept in bench/results/features/<variant>.jfr
 FEATURES_JFR=${FEATURES_JFR:-0}
 MASTER=sk-bench-master
-ROUNDS=${ROUNDS:-12}; ROUND_S=${ROUND_S:-4}; WARMUP_S=${WARMUP_S:-20}
+ROUNDS=${ROUNDS:-30}; ROUND_S=${ROUND_S:-4}; WARMUP_S=${WARMUP_S:-21}
 if [[ ${BENCH_QUICK:-0} == 1 ]]; then ROUNDS=2; ROUND_S=3; WARMUP_S=3; fi
 # FEATURES_VARIANTS="off metering+budget ..." measures only those (also: metering-no-ledger)
 read -r -a VARIANTS <<< "${FEATURES_VARIANTS:-off off-again metering+budget limits-memory limits-memory-tokenizer limits-redis}"
