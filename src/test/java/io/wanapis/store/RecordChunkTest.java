@@ -45,6 +45,43 @@ class RecordChunkTest {
   }
 
   @Test
+  void runsOfEqualStringsAndStringsThatComeBackAreReferencedRight() {
+    // the encoder reuses the previous record's reference when a field repeats (equal, not only the
+    // same instance) and looks the table up when it changes: runs, alternation, nulls in between
+    String[] keys = {"key_a", "key_a", "key_b", "key_a", null, "key_a", "key_c", "key_c", "key_b", null, null, "key_b"};
+    List<RequestRecord> batch = new ArrayList<>();
+    for (int i = 0; i < keys.length; i++) {
+      String key = keys[i] == null ? null : new String(keys[i]); // a new instance each time, as parsed requests give
+      String model = i % 3 == 0 ? "gpt-4o" : new String("gpt-4o-mini");
+      batch.add(new RequestRecord(1_764_000_000_000L + i, String.format("req_%024x", i), key, "chat", model, "openai", model, 200,
+          null, false, new Usage(1, 2, 0, 0, -1, false), 1.0, -1, 1, null, model, null, false, key, null, List.of(model), 0.5, false));
+    }
+    List<RequestRecord> back = RecordChunk.decode(RecordChunk.encode(batch));
+    assertThat(back).containsExactlyElementsOf(batch);
+    assertThat(back).extracting(RequestRecord::keyId).containsExactly(keys);
+  }
+
+  @Test
+  void theCostSummaryAddsUpEachKeyTeamAndProjectAcrossRunsAndReturns() throws Exception {
+    String[][] who = {{"key_a", "team_1", null}, {"key_a", "team_1", null}, {"key_b", "team_1", "proj_x"}, {"key_a", null, null},
+        {"key_b", "team_2", "proj_x"}, {"key_a", "team_1", null}};
+    double[] usd = {0.25, 0.5, 1.0, 2.0, 4.0, 0}; // the last costs nothing and is left out
+    List<RequestRecord> batch = new ArrayList<>();
+    for (int i = 0; i < who.length; i++) {
+      batch.add(new RequestRecord(1_764_000_000_000L + i, String.format("req_%024x", i), new String(who[i][0]), "chat", "gpt-4o-mini",
+          "openai", "gpt-4o-mini", 200, null, false, new Usage(1, 2, 0, 0, -1, false), 1.0, -1, 1, null, "gpt-4o-mini", null, false,
+          who[i][1], who[i][2], List.of(), usd[i], false));
+    }
+    var costs = io.wanapis.json.Json.MAPPER.readTree(JdbcUsageChunks.costs(batch));
+    assertThat(costs.get("key").get("key_a").asDouble()).isEqualTo(2.75);
+    assertThat(costs.get("key").get("key_b").asDouble()).isEqualTo(5.0);
+    assertThat(costs.get("team").get("team_1").asDouble()).isEqualTo(1.75);
+    assertThat(costs.get("team").get("team_2").asDouble()).isEqualTo(4.0);
+    assertThat(costs.get("project").get("proj_x").asDouble()).isEqualTo(5.0);
+    assertThat(costs.get("project").size()).isEqualTo(1);
+  }
+
+  @Test
   void aTypicalRecordTakesFarLessThanARow() {
     Random r = new Random(1);
     List<RequestRecord> batch = new ArrayList<>();
