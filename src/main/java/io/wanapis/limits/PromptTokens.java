@@ -37,7 +37,9 @@ public final class PromptTokens {
   static final int PER_MESSAGE = 3;
 
   // counts of texts that repeat, by hash: an entry is ~100 bytes whatever the text's length
-  private static final Cache<Long, Integer> COUNTS = Caffeine.newBuilder()
+  // the value is the text's byte length (high 32 bits) and its count (low 32 bits): a lookup whose
+  // length differs is a hash collision and is not believed
+  private static final Cache<Long, Long> COUNTS = Caffeine.newBuilder()
       .maximumSize(100_000)
       // maintenance (the eviction policy's bookkeeping) on the calling thread, in small steps:
       // by default it is handed to the common pool, which costs a thread wake-up every few writes
@@ -93,8 +95,8 @@ public final class PromptTokens {
     long hash = hash(body, from, end);
     boolean seenBefore = Doorkeeper.seen(hash);
     if (seenBefore) {
-      Integer known = COUNTS.getIfPresent(hash);
-      if (known != null) return known;
+      Long known = COUNTS.getIfPresent(hash);
+      if (known != null && (int) (known >>> 32) == bytes) return (int) (long) known;
     } else if (fast) {
       return bytes / 3 + 1; // first sight in fast mode: from its bytes, tokenized if it comes again
     }
@@ -102,7 +104,7 @@ public final class PromptTokens {
     // (over-counts English and code, close for CJK text), not cached since it is not a count
     if (bytes > TOKENIZE_MAX_BYTES) return bytes / 3;
     int n = TokenCounter.countQuick(p.getText());
-    if (seenBefore) COUNTS.put(hash, n); // only texts that repeat are kept
+    if (seenBefore) COUNTS.put(hash, ((long) bytes << 32) | n); // only texts that repeat are kept
     return n;
   }
 
@@ -122,7 +124,7 @@ public final class PromptTokens {
    * multiply and rotate (the scheme of MurmurHash/xxHash), the length and a final avalanche last.
    */
   static long hash(byte[] b, int from, int to) {
-    long h = 0x9E3779B97F4A7C15L ^ (to - from);
+    long h = SEED ^ (to - from);
     int i = from;
     for (; i + 8 <= to; i += 8) h = mix(h, (long) LONGS.get(b, i));
     long w = 0;
@@ -135,6 +137,11 @@ public final class PromptTokens {
     return h ^ (h >>> 33);
   }
 
+  // chosen per process, so texts that collide cannot be prepared in advance; a collision that
+  // happens anyway must also have the same length to be taken for the other text (see COUNTS), and
+  // it only moves a reservation that the real usage settles
+  private static final long SEED = new java.security.SecureRandom().nextLong() | 1;
+
   private static final java.lang.invoke.VarHandle LONGS =
       java.lang.invoke.MethodHandles.byteArrayViewVarHandle(long[].class, java.nio.ByteOrder.LITTLE_ENDIAN);
 
@@ -143,6 +150,11 @@ public final class PromptTokens {
     w = Long.rotateLeft(w, 31);
     w *= 0x4CF5AD432745937FL;
     return Long.rotateLeft(h ^ w, 27) * 5 + 0x52DCE729;
+  }
+
+  /** Puts a count under the hash of {@code json} as if a text of {@code bytes} bytes had it: a collision (tests). */
+  static void collide(byte[] json, int bytes, int count) {
+    COUNTS.put(hash(json, 0, json.length), ((long) bytes << 32) | count);
   }
 
   /** Whether the count of the text with these JSON bytes is in the cache (tests). */

@@ -101,6 +101,18 @@ class PromptTokensTest {
     }
   }
 
+  @Test
+  void aCachedCountUnderTheSameHashIsNotBelievedForATextOfAnotherLength() {
+    String text = "A text whose hash another, shorter text happens to share " + System.nanoTime();
+    byte[] json = text.getBytes(StandardCharsets.UTF_8);
+    long role = TokenCounter.countQuick("user") + 3;
+    count(userMessage(text)); // first sight: not cached
+    PromptTokens.collide(json, 5, 2); // a 5-byte text of 2 tokens under the same hash
+    assertThat(count(userMessage(text))).isEqualTo(TokenCounter.countQuick(text) + role);
+    PromptTokens.collide(json, json.length, 2); // the same length: taken for that text (settled with the real usage later)
+    assertThat(count(userMessage(text))).isEqualTo(2 + role);
+  }
+
   private static String userMessage(String jsonText) {
     return "{\"messages\":[{\"role\":\"user\",\"content\":\"" + jsonText + "\"}]}";
   }
