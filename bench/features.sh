@@ -49,6 +49,8 @@ cleanup() {
   for p in "${PIDS[@]}"; do kill -KILL "$p" 2>/dev/null || true; done
   mkdir -p "$ROOT/bench/results/features"
   cp "$WORK"/*.txt "$WORK"/*.log "$WORK"/*.yaml "$WORK"/*.jfr "$ROOT/bench/results/features/" 2>/dev/null || true
+  # every run's per-round results kept under their time, for bench/pool.py
+  if [[ -s $WORK/features.txt ]]; then cp "$WORK/features.txt" "$ROOT/bench/results/features/rounds-$(date -u +%Y%m%dT%H%MZ).txt" || true; fi
   rm -rf "$WORK"
   exit $code
 }

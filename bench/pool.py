@@ -2,10 +2,11 @@
 """Pools several runs of bench/features.sh: each variant against `off` of the same round, over
 the rounds of every run given, then the median and quartiles of those ratios.
 
-    bash bench/features.sh 2>&1 | tee run1.log    # and again: run2.log ...
-    python3 bench/pool.py run1.log run2.log
+    python3 bench/pool.py bench/results/features/rounds-*.txt
 
-Reads the script's progress lines ("round N variant: rps=..."), so a run's log is all it needs.
+Each run of bench/features.sh keeps its per-round results in bench/results/features/rounds-<time>.txt
+("round=N variant=V ... rps=X" lines); the script's progress log ("round N variant: rps=X", e.g.
+saved with `bash bench/features.sh 2>&1 | tee run1.log`) is read as well.
 """
 import collections
 import re
@@ -15,7 +16,7 @@ import sys
 rps = {}
 for run, path in enumerate(sys.argv[1:]):
     for line in open(path):
-        m = re.search(r"round (\d+) (\S+): rps=([\d.]+)", line)
+        m = re.search(r"round (\d+) (\S+): rps=([\d.]+)", line) or re.search(r"round=(\d+) variant=(\S+) .*?\brps=([\d.]+)", line)
         if m:
             rps[(run, int(m.group(1)), m.group(2))] = float(m.group(3))
 rounds = sorted({(run, r) for (run, r, _) in rps})
