@@ -40,7 +40,10 @@ import java.util.Set;
  * java -cp target/wanapis.jar:target/test-classes io.wanapis.bench.QuotaBench [rounds] [requests per round]
  * </pre>
  *
- * Prints, per mode and round: ns of wall time, ns of this thread's CPU, ns of the whole
+ * The "two threads at once" row runs the counters-only loop from two threads on the same key, as
+ * the gateway's two event loops do: what sharing the counters' cache lines between cores costs.
+ *
+ * <p>Prints, per mode and round: ns of wall time, ns of this thread's CPU, ns of the whole
  * process's CPU (this thread plus the JIT, GC and any pool that helps, e.g. a cache's
  * maintenance) and bytes allocated, each per request. The machine may be shared: compare
  * ratios within one run, over several rounds.
@@ -101,6 +104,39 @@ public final class QuotaBench {
               (double) proc / perRound, (double) bytes / perRound);
         }
         if (sink == 42) System.out.println(headers);
+      }
+      // "counters only" from two threads at once, as the gateway's two event loops call it: the
+      // same key's counters then move between the cores' caches on every take and settle
+      {
+        QuotaEnforcer q = enforcers.get("counters only (prompt counted before)");
+        byte[][] bodies = bodies(perRound, question);
+        InboundCall[] calls = new InboundCall[perRound];
+        for (int i = 0; i < perRound; i++) {
+          calls[i] = new InboundCall("req2-" + i, Protocol.OPENAI, Endpoint.CHAT, bodies[i], bodies[i].length, RequestPeeker.peek(bodies[i],
+              bodies[i].length), MultiMap.caseInsensitiveMultiMap());
+          calls[i].promptTokenEstimate(true);
+        }
+        System.gc();
+        long p0 = os.getProcessCpuTime(), t0 = System.nanoTime();
+        Thread[] two = new Thread[2];
+        for (int k = 0; k < 2; k++) {
+          int from = k * perRound / 2, to = (k + 1) * perRound / 2;
+          two[k] = new Thread(() -> {
+            MultiMap headers = HeadersMultiMap.httpHeaders();
+            for (int i = from; i < to; i++) {
+              QuotaEnforcer.Admission a = q.admit(principal, calls[i]).result();
+              a.status().writeTo(headers);
+              q.release(a, 40);
+            }
+          });
+        }
+        for (Thread t : two) t.start();
+        for (Thread t : two) t.join();
+        long wall = System.nanoTime() - t0, proc = os.getProcessCpuTime() - p0;
+        if (r >= 0) {
+          System.out.printf("| %d | counters only, two threads at once (CPU of both) | %.0f | | %.0f | |%n", r, (double) wall / perRound,
+              (double) proc / perRound);
+        }
       }
       // the prompt count alone (tokenizer mode), for the share of the tokenizer and the parse
       byte[][] bodies = bodies(perRound, question);
