@@ -24,9 +24,10 @@ import java.io.IOException;
  * <p>Why strings are recognised by a hash of their bytes in the body: making a {@code String} of
  * every text (decoding it, hashing its characters, then comparing it with the cached key) cost
  * more than the rest of the quota check. A text is named by a 64-bit hash of its JSON bytes
- * instead, and only decoded when it has to be tokenized. Two different texts with the same hash
- * would share a count; at 64 bits that does not happen in practice, and the reservation is
- * settled with the real usage anyway.
+ * instead, and only decoded when it has to be tokenized. The hash is seeded at random per
+ * process and a cached count is only taken for a text of the same byte length, so two texts
+ * would share a count only by a chance collision of 64 bits and their length; even then only the
+ * reservation moves, and it is settled with the real usage.
  *
  * <p>A {@code data:} URL (an inline image or audio) counts {@value #INLINE_MEDIA_TOKENS} tokens
  * instead of its base64 text; a body the parser cannot read counts a third of its bytes.
@@ -55,7 +56,7 @@ public final class PromptTokens {
   }
 
   /**
-   * @param fast a text seen for the first time counts a third of its UTF-8 bytes (over-counts
+   * @param fast a text seen for the first time counts a third of its bytes in the body (over-counts
    *     English and code, close for CJK) and is only tokenized when it comes again: the
    *     tokenizer's cost is then paid only for what repeats (system prompts, tools, history)
    */
